@@ -1,0 +1,64 @@
+"""Shared fixtures: organisations, one staff member per role, and a logged-in client."""
+
+import pytest
+
+from willkommen.accounts.models import Role, StaffMember
+from willkommen.organisations.models import Organisation, OrganisationKind
+
+STAFF_PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def organisations(db):
+    return {
+        "office": Organisation.objects.create(
+            name="Ausländerbehörde Testhausen",
+            short_name="ABH",
+            kind=OrganisationKind.IMMIGRATION_OFFICE,
+        ),
+        "city": Organisation.objects.create(
+            name="Stadt Testhausen", short_name="Stadt", kind=OrganisationKind.CITY_SOCIAL_SERVICES
+        ),
+        "caritas": Organisation.objects.create(
+            name="Caritas Testhausen",
+            short_name="Caritas",
+            kind=OrganisationKind.WELFARE_ORGANISATION,
+        ),
+        "awo": Organisation.objects.create(
+            name="AWO Testhausen", short_name="AWO", kind=OrganisationKind.WELFARE_ORGANISATION
+        ),
+    }
+
+
+ROLE_ORGANISATION = {
+    Role.COUNSELLOR: "caritas",
+    Role.OUTREACH: "city",
+    Role.ORGANISATION_LEAD: "caritas",
+    Role.COORDINATOR: "city",
+    Role.OFFICE_CLERK: "office",
+    Role.OPERATOR: "city",
+}
+
+
+@pytest.fixture
+def make_staff(organisations):
+    def make(role, organisation=None, username=None, **extra):
+        organisation = organisation or organisations[ROLE_ORGANISATION[role]]
+        user = StaffMember(
+            username=username or f"{role}-{organisation.short_name}".lower(),
+            role=role,
+            organisation=organisation,
+            first_name=extra.pop("first_name", role.label),
+            **extra,
+        )
+        user.set_password(STAFF_PASSWORD)
+        user.save()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def staff(make_staff):
+    """One staff member per role."""
+    return {role: make_staff(role) for role in Role}

@@ -1,0 +1,1 @@
+"""Willkommen: software for the welcome services inside German immigration offices."""

@@ -1,0 +1,37 @@
+"""The JSON API: ``/api/v1/…``, its OpenAPI document at ``/api/openapi.json``.
+
+Each app keeps its endpoints in its own ``api.py`` router; this module only mounts them.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from ninja import NinjaAPI, Router
+
+from willkommen.booking.api import router as booking_router
+from willkommen.consultations.api import router as consultations_router
+from willkommen.directory.api import router as directory_router
+from willkommen.scheduling.api import router as scheduling_router
+from willkommen.statistics.api import router as statistics_router
+from willkommen.walkins.api import router as walkins_router
+
+api = NinjaAPI(
+    title="Willkommen API",
+    version="1",
+    description=str(
+        _("Appointments, consultations, walk-ins and local offers of the welcome service.")
+    ),
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+
+v1 = Router()
+for router in (
+    scheduling_router,
+    booking_router,
+    walkins_router,
+    consultations_router,
+    directory_router,
+    statistics_router,
+):
+    v1.add_router("", router)
+api.add_router("/v1/", v1)

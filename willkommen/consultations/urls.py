@@ -1,0 +1,4 @@
+"""Public pages of this app (no login)."""
+
+app_name = "consultations"
+urlpatterns = []

@@ -1,0 +1,8 @@
+from django.conf import settings
+
+
+def site(request):
+    return {
+        "site_name": settings.WILLKOMMEN_SITE_NAME,
+        "operator_name": settings.WILLKOMMEN_OPERATOR_NAME,
+    }

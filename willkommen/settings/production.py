@@ -1,0 +1,53 @@
+"""Production: DEBUG off, every secret from the environment, HTTPS only.
+
+Passes ``manage.py check --deploy`` without warnings. Missing or malformed settings stop
+start-up with one line naming the setting (see ``willkommen.config``).
+"""
+
+from willkommen.config import ConfigError, env_bool, env_int, env_list, env_str
+
+from .base import *  # noqa: F403
+from .base import CACHES, REDIS_URL
+
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = env_str("SECRET_KEY", required=True)
+if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+    raise ConfigError("SECRET_KEY must be at least 50 characters of random text")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+if not ALLOWED_HOSTS:
+    raise ConfigError("ALLOWED_HOSTS is required but not set (comma-separated host names)")
+
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SECURE = True
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+if not REDIS_URL:
+    # Without Redis, a database cache keeps rate limits shared between the workers.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "willkommen_cache",
+        }
+    }
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+else:
+    CACHES = CACHES
+    TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_rq.RQBackend",
+            "QUEUES": ["default"],
+        }
+    }
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    if env_bool("TASKS_IN_DATABASE", False):
+        TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -1,0 +1,4 @@
+"""Staff pages of this app, under /staff/. Every view is guarded by `policy.requires`."""
+
+app_name = "walkins_staff"
+urlpatterns = []
