@@ -1,10 +1,14 @@
 """Enumerates every staff URL, so that the role test cannot miss one.
 
-URLs with parameters need sample values: add a builder to ``SAMPLE_KWARGS`` (keyed by the
-URL's ``namespace:name``) that creates what the URL points at and returns its kwargs.
-The builder receives the ``staff`` fixture (one member per role) so it can create objects
-owned by the right organisation.
+URLs with parameters need sample values: each app's tests put a module
+``tests/url_samples_<app>.py`` with a dict ``SAMPLE_KWARGS`` mapping the URL's
+``namespace:name`` to a builder. The builder receives the ``staff`` fixture (one member per
+role), creates what the URL points at (owned by the right organisation) and returns the
+URL kwargs.
 """
+
+import importlib
+from pathlib import Path
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -12,6 +16,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 PUBLIC_STAFF_URLS = {"accounts:login", "accounts:logout"}
 
 SAMPLE_KWARGS = {}
+for _module_path in sorted(Path(__file__).parent.glob("url_samples_*.py")):
+    _module = importlib.import_module(f"tests.{_module_path.stem}")
+    SAMPLE_KWARGS.update(_module.SAMPLE_KWARGS)
 
 
 def walk(patterns=None, prefix="", namespace=None):
