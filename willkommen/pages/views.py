@@ -13,6 +13,15 @@ def start(request):
     return render(request, "pages/start.html", {"locations": locations, "topics": topics})
 
 
+LEGAL_TEMPLATES = {"imprint", "privacy", "accessibility", "easy_german", "sign_language"}
+
+
+def legal_page(request, template):
+    """The pages a German public website must have, filled from the operator settings."""
+    assert template in LEGAL_TEMPLATES
+    return render(request, f"pages/{template}.html")
+
+
 @never_cache
 @require_GET
 def healthz(request):

@@ -221,6 +221,34 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # What the site tells the public about its operator (imprint, privacy, accessibility).
 WILLKOMMEN_SITE_NAME = env_str("SITE_NAME", "Willkommensfachdienst")
 WILLKOMMEN_OPERATOR_NAME = env_str("OPERATOR_NAME", "Landeshauptstadt Hannover")
+# The legal pages (imprint, privacy notice, accessibility statement) are filled from these;
+# the defaults describe the demo and must be replaced by the operator.
+WILLKOMMEN_OPERATOR = {
+    "name": WILLKOMMEN_OPERATOR_NAME,
+    "address": env_str("OPERATOR_ADDRESS", "Trammplatz 2, 30159 Hannover"),
+    "representative": env_str("OPERATOR_REPRESENTATIVE", "Oberbürgermeister (demo entry)"),
+    "email": env_str("OPERATOR_EMAIL", "willkommen@example.org"),
+    "phone": env_str("OPERATOR_PHONE", "+49 511 0000000"),
+    "vat_id": env_str("OPERATOR_VAT_ID", ""),
+    "supervisory_authority": env_str(
+        "OPERATOR_SUPERVISORY_AUTHORITY", "Niedersächsisches Ministerium für Inneres und Sport"
+    ),
+    "data_protection_officer": env_str(
+        "DATA_PROTECTION_OFFICER", "Datenschutzbeauftragte, datenschutz@example.org"
+    ),
+    "data_protection_authority": env_str(
+        "DATA_PROTECTION_AUTHORITY",
+        "Die Landesbeauftragte für den Datenschutz Niedersachsen, Prinzenstraße 5, 30159 Hannover",
+    ),
+    "accessibility_contact": env_str("ACCESSIBILITY_CONTACT", "barrierefrei@example.org"),
+    "arbitration_body": env_str(
+        "ACCESSIBILITY_ARBITRATION_BODY",
+        "Schlichtungsstelle nach § 9 d NBGG bei der Landesbeauftragten für Menschen mit "
+        "Behinderungen, Hannah-Arendt-Platz 2, 30159 Hannover",
+    ),
+    "accessibility_statement_date": env_str("ACCESSIBILITY_STATEMENT_DATE", "2026-11-24"),
+    "sign_language_video": env_str("SIGN_LANGUAGE_VIDEO", ""),
+}
 
 LOGGING = {
     "version": 1,
