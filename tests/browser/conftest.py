@@ -68,18 +68,31 @@ def browser(chromium_path):
 def new_page(browser, live_server):
     """Opens pages of the live server: ``new_page(viewport=PHONE, locale="ar")``."""
     contexts = []
+    outside_requests = []
+    own_origin = live_server.url
+
+    def block_outside(route):
+        # Nothing may be loaded from outside the installation (no CDN, fonts, trackers).
+        url = route.request.url
+        if url.startswith((own_origin, "data:", "blob:")):
+            route.continue_()
+        else:
+            outside_requests.append(url)
+            route.abort()
 
     def open_page(viewport=DESKTOP, locale="de-DE", **options):
         context = browser.new_context(
             viewport=viewport, locale=locale, base_url=live_server.url, **options
         )
         context.set_default_timeout(15_000)
+        context.route("**/*", block_outside)
         contexts.append(context)
         return context.new_page()
 
     yield open_page
     for context in contexts:
         context.close()
+    assert outside_requests == [], f"pages tried to load from outside: {outside_requests}"
 
 
 def axe_violations(page):
