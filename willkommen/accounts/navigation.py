@@ -27,6 +27,60 @@ ENTRIES: list[NavigationEntry] = [
         _("Accounts, API keys and technical settings."),
         Permission.OPERATE,
     ),
+    NavigationEntry(
+        "scheduling_staff:locations",
+        _("Locations and opening hours"),
+        _("Opening hours, closing days, desks and rooms, booking rules."),
+        Permission.MANAGE_LOCATIONS,
+    ),
+    NavigationEntry(
+        "scheduling_staff:counsellors",
+        _("Counsellor shifts"),
+        _("Weekly shifts, absences and extra shifts of counsellors."),
+        Permission.MANAGE_ORGANISATION_SHIFTS,
+    ),
+    NavigationEntry(
+        "booking_staff:calendar",
+        _("Office calendar"),
+        _("The office appointments of a day: arrivals and no-shows."),
+        Permission.VIEW_OFFICE_CALENDAR,
+    ),
+    NavigationEntry(
+        "walkins_staff:intake",
+        _("New walk-in"),
+        _("Register a person from the waiting area and hand out a ticket."),
+        Permission.REGISTER_WALK_IN,
+    ),
+    NavigationEntry(
+        "walkins_staff:queue",
+        _("Walk-in queue"),
+        _("Who is waiting, estimated waits, calling the next person."),
+        Permission.VIEW_WALK_IN_QUEUE,
+    ),
+    NavigationEntry(
+        "directory_staff:list",
+        _("Directory of local offers"),
+        _("Offers and their translations, review dates, import and export."),
+        Permission.MANAGE_DIRECTORY,
+    ),
+    NavigationEntry(
+        "directory_staff:referral_sheet",
+        _("Referral sheet"),
+        _("Print chosen local offers in the client's language and German."),
+        Permission.DOCUMENT_CONSULTATION,
+    ),
+    NavigationEntry(
+        "consultations_staff:day",
+        _("Counsellor's day"),
+        _("Booked consultations, walk-ins, documenting consultations, follow-ups."),
+        Permission.VIEW_OWN_CONSULTATIONS,
+    ),
+    NavigationEntry(
+        "consultations_staff:audit_log",
+        _("Audit log"),
+        _("Who read or changed your organisation's case content, and refused attempts."),
+        Permission.READ_ORGANISATION_AUDIT_LOG,
+    ),
 ]
 
 
