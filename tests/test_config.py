@@ -11,11 +11,19 @@ from willkommen.config import ConfigError, env_bool, env_database, env_int
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_KEY = "k" * 30 + "0123456789abcdefghijklmnopqrstuvwxyz"
+# A valid Fernet key used only by these tests.
+NOTE_KEY = "Y2hlY2stZGVwbG95LW9ubHkta2V5LTAxMjM0NTY3ODk="
 
 
 def run_check(**env):
     clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS"}}
-    clean.update({"DJANGO_SETTINGS_MODULE": "willkommen.settings.production", **env})
+    clean.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "willkommen.settings.production",
+            "CONSULTATION_KEYS": NOTE_KEY,
+            **env,
+        }
+    )
     return subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=ROOT,
