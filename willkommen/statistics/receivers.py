@@ -1,0 +1,76 @@
+"""Keep the fact tables current when the source apps save their records.
+
+Receivers only pass the primary key on; ``facts.py`` decides what is counted. They are
+connected lazily by model label so that the statistics app works even if a source app is
+not installed (e.g. in a trimmed test configuration).
+"""
+
+from django.apps import apps
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_save
+
+from . import facts
+
+
+def _on_commit(function, pk):
+    transaction.on_commit(lambda: function(pk))
+
+
+def consultation_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _on_commit(facts.refresh_consultation, instance.pk)
+
+
+def consultation_topics_changed(sender, instance, action, reverse=False, **kwargs):
+    if action.startswith("post_") and not reverse:
+        _on_commit(facts.refresh_consultation, instance.pk)
+
+
+def appointment_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _on_commit(facts.refresh_appointment, instance.pk)
+
+
+def consultation_booking_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _on_commit(facts.refresh_appointment, instance.appointment_id)
+
+
+def ticket_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _on_commit(facts.refresh_ticket, instance.pk)
+
+
+def ticket_topics_changed(sender, instance, action, reverse=False, **kwargs):
+    if action.startswith("post_") and not reverse:
+        _on_commit(facts.refresh_ticket, instance.pk)
+
+
+def _model(label):
+    try:
+        return apps.get_model(label)
+    except LookupError:
+        return None
+
+
+def connect():
+    consultation = _model("consultations.Consultation")
+    if consultation is not None:
+        post_save.connect(consultation_saved, sender=consultation, dispatch_uid="stat_consult")
+        m2m_changed.connect(
+            consultation_topics_changed,
+            sender=consultation.topics.through,
+            dispatch_uid="stat_consult_topics",
+        )
+    appointment = _model("booking.Appointment")
+    if appointment is not None:
+        post_save.connect(appointment_saved, sender=appointment, dispatch_uid="stat_appt")
+    booking = _model("booking.ConsultationBooking")
+    if booking is not None:
+        post_save.connect(consultation_booking_saved, sender=booking, dispatch_uid="stat_cbook")
+    ticket = _model("walkins.Ticket")
+    if ticket is not None:
+        post_save.connect(ticket_saved, sender=ticket, dispatch_uid="stat_ticket")
+        m2m_changed.connect(
+            ticket_topics_changed, sender=ticket.topics.through, dispatch_uid="stat_ticket_topics"
+        )
