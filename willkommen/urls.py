@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from willkommen.api import api
+from willkommen.observability.metrics import metrics
 from willkommen.pages.views import healthz
 
 STAFF_APPS = ["scheduling", "booking", "walkins", "consultations", "directory", "statistics"]
@@ -10,6 +11,7 @@ STAFF_APPS = ["scheduling", "booking", "walkins", "consultations", "directory", 
 urlpatterns = [
     path("", include("willkommen.pages.urls")),
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 from willkommen.config import (
+    ConfigError,
     env_bool,
     env_database,
     env_int,
@@ -49,6 +50,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: request id, one log line and the /metrics counts for every request.
+    "willkommen.observability.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -62,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A lost database connection answers 503 + Retry-After instead of 500.
+    "willkommen.observability.middleware.DatabaseUnavailableMiddleware",
     # Axes must be last: it turns a lock-out into its response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -221,6 +226,20 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # What the site tells the public about its operator (imprint, privacy, accessibility).
 WILLKOMMEN_SITE_NAME = env_str("SITE_NAME", "Willkommensfachdienst")
 WILLKOMMEN_OPERATOR_NAME = env_str("OPERATOR_NAME", "Landeshauptstadt Hannover")
+
+# Booking notifications: the public address used in links in e-mails, SMS and .ics files
+# (a background worker has no request to take it from), and the SMS gateway backend.
+WILLKOMMEN_PUBLIC_URL = env_str("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+SMS_BACKEND = env_str("SMS_BACKEND", "willkommen.booking.sms.LogBackend")
+
+# Online booking against bots and scalpers (docs/api.md): open bookings per e-mail/phone,
+# attempts per client address per hour and per contact per day, captcha difficulty.
+BOOKING_MAX_OPEN_PER_CONTACT = env_int("BOOKING_MAX_OPEN_PER_CONTACT", 2, minimum=1)
+BOOKING_RATE_LIMIT_PER_IP = (env_int("BOOKING_RATE_LIMIT_PER_IP", 30, minimum=1), 3600)
+BOOKING_RATE_LIMIT_PER_CONTACT = (env_int("BOOKING_RATE_LIMIT_PER_CONTACT", 6, minimum=1), 86400)
+BOOKING_CAPTCHA_COST = env_int("BOOKING_CAPTCHA_COST", 20, minimum=1)
+BOOKING_CAPTCHA_KEY_PREFIX = env_str("BOOKING_CAPTCHA_KEY_PREFIX", "000")
+BOOKING_CAPTCHA_EXPIRES = env_int("BOOKING_CAPTCHA_EXPIRES", 900, minimum=60)
 # The legal pages (imprint, privacy notice, accessibility statement) are filled from these;
 # the defaults describe the demo and must be replaced by the operator.
 WILLKOMMEN_OPERATOR = {
@@ -253,8 +272,46 @@ WILLKOMMEN_OPERATOR = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        # LOG_FORMAT=json: one JSON object per line (willkommen.observability.json_logging).
+        "json": {"()": "willkommen.observability.json_logging.JsonFormatter"},
+    },
+    "filters": {"request_id": {"()": "willkommen.observability.json_logging.RequestIdFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env_str("LOG_FORMAT", "plain"),
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # One line per request from RequestIdMiddleware; LOG_REQUESTS=false silences it.
+        "willkommen.request": {"level": "INFO" if env_bool("LOG_REQUESTS", True) else "WARNING"},
+    },
 }
+if LOGGING["handlers"]["console"]["formatter"] not in LOGGING["formatters"]:
+    raise ConfigError("LOG_FORMAT must be plain or json")
+
+# GET /metrics (Prometheus): answered only with "Authorization: Bearer <METRICS_TOKEN>" or to
+# a client address in METRICS_ALLOWED_IPS (addresses or networks); with neither it is 404.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS")
+METRICS_FLUSH_SECONDS = env_int("METRICS_FLUSH_SECONDS", 5, minimum=0)
+
+# Consultation records (willkommen.consultations): notes and client contact data are
+# encrypted with these Fernet keys (comma-separated, the first encrypts, all decrypt; see
+# docs/consultations.md on rotation). The default below is a PUBLIC, INSECURE development
+# and test key; production refuses to start without CONSULTATION_KEYS.
+INSECURE_DEV_CONSULTATION_KEY = "aW5zZWN1cmUtZGV2LWtleS1kby1ub3QtdXNlLTAwMDA="
+CONSULTATION_KEYS = env_str("CONSULTATION_KEYS", INSECURE_DEV_CONSULTATION_KEY)
+# Days after finishing during which a counsellor may still correct a record.
+CONSULTATION_EDIT_DAYS = env_int("CONSULTATION_EDIT_DAYS", 7, minimum=0)
+# Retention: client contact data after the last contact, notes after the consultation.
+RETENTION_CONTACT_DAYS = env_int("RETENTION_CONTACT_DAYS", 30, minimum=1)
+RETENTION_NOTE_DAYS = env_int("RETENTION_NOTE_DAYS", 183, minimum=1)
+
+# Statistics: counts below this are shown as "< N" wherever figures cross an organisation.
+STATISTICS_SUPPRESSION_THRESHOLD = env_int("STATISTICS_SUPPRESSION_THRESHOLD", 5, minimum=2)

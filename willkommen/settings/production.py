@@ -17,6 +17,12 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ConfigError("ALLOWED_HOSTS is required but not set (comma-separated host names)")
 
+# Consultation notes and client contact data are encrypted with these keys; the insecure
+# development default from base.py must never reach production.
+CONSULTATION_KEYS = env_str("CONSULTATION_KEYS", required=True)
+if INSECURE_DEV_CONSULTATION_KEY in CONSULTATION_KEYS.split(","):  # noqa: F405
+    raise ConfigError("CONSULTATION_KEYS must not contain the insecure development key")
+
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365, minimum=0)
@@ -49,5 +55,8 @@ else:
         }
     }
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    # django_tasks_rq refuses to start (system check) unless django_rq is installed; it
+    # also brings the ``rqworker`` command (run with ``--job-class django_tasks_rq.Job``).
+    INSTALLED_APPS = [*INSTALLED_APPS, "django_rq"]  # noqa: F405
     if env_bool("TASKS_IN_DATABASE", False):
         TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

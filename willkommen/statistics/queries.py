@@ -14,7 +14,7 @@ from datetime import date
 
 from django.db import connection
 
-from .models import AppointmentFact, ConsultationFact, StaffedMinutes, WalkInFact
+from .models import MAX_TOPIC_ID, AppointmentFact, ConsultationFact, StaffedMinutes, WalkInFact
 
 GRANULARITIES = ("day", "week", "month")
 
@@ -58,8 +58,11 @@ def _where(filters: Filters, *, organisation=True, language=True, topic=True):
         clauses.append("language_code = %s")
         params.append(filters.language_code)
     if topic and filters.topic_id:
-        clauses.append("(topic_mask & %s) <> 0")
-        params.append(1 << filters.topic_id)
+        if 0 < filters.topic_id <= MAX_TOPIC_ID:
+            clauses.append("(topic_mask & %s) <> 0")
+            params.append(1 << filters.topic_id)
+        else:
+            clauses.append("1 = 0")  # a topic outside the mask is never counted
     return " AND ".join(clauses), params
 
 
@@ -86,6 +89,7 @@ def consultation_counts(filters: Filters, topic_ids: list[int]) -> ConsultationC
     where, params = _where(filters)
     where = f"status = 'held' AND {where}"
     table = ConsultationFact._meta.db_table
+    topic_ids = [t for t in topic_ids if 0 < int(t) <= MAX_TOPIC_ID]
     topic_sums = ", ".join(f"SUM((topic_mask >> {int(t)}) & 1)" for t in topic_ids)
     aggregates = "COUNT(*), SUM(duration_minutes)" + (f", {topic_sums}" if topic_sums else "")
     result = ConsultationCounts(topic_ids=topic_ids)

@@ -13,7 +13,9 @@ from . import facts
 
 
 def _on_commit(function, pk):
-    transaction.on_commit(lambda: function(pk))
+    # robust: a failing statistics refresh is logged and must never turn a saved booking
+    # or consultation into an error for the person who made it.
+    transaction.on_commit(lambda: function(pk), robust=True)
 
 
 def consultation_saved(sender, instance, raw=False, **kwargs):

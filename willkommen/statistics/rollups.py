@@ -15,7 +15,7 @@ from datetime import date
 
 from django.db import connection, transaction
 
-from .models import AppointmentFact, ConsultationFact, DailyCount, WalkInFact
+from .models import MAX_TOPIC_ID, AppointmentFact, ConsultationFact, DailyCount, WalkInFact
 
 CONSULTATION_KINDS = ("channel", "language", "interpreter", "topic")
 
@@ -34,6 +34,8 @@ def refresh_days(first_day: date, last_day: date, topic_ids=None) -> None:
 
     if topic_ids is None:
         topic_ids = list(Topic.objects.values_list("pk", flat=True))
+    # Topics are counted through a 63-bit mask keyed by id (see facts.topic_mask).
+    topic_ids = [topic_id for topic_id in topic_ids if 0 < int(topic_id) <= MAX_TOPIC_ID]
     consultations = ConsultationFact._meta.db_table
     appointments = AppointmentFact._meta.db_table
     walk_ins = WalkInFact._meta.db_table
