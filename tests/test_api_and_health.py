@@ -36,3 +36,18 @@ def test_unknown_page_is_a_404_in_the_layout(client):
 def test_unknown_api_path_is_a_structured_404(client):
     response = client.get("/api/v1/no-such-endpoint")
     assert response.status_code == 404
+
+
+def test_unknown_api_path_answers_in_json(client):
+    response = client.get("/api/v1/walk-ins/null,null/0")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_schema_errors_are_structured_422(client):
+    response = client.get("/api/v1/availability?service=abc&date_from=never")
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "invalid_input"
+    assert isinstance(body["detail"], str)
+    assert {error["field"] for error in body["errors"]} >= {"service"}

@@ -3,8 +3,11 @@
 Each app keeps its endpoints in its own ``api.py`` router; this module only mounts them.
 """
 
+from django.http import JsonResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Router
+from ninja.errors import AuthenticationError, ValidationError
 
 from willkommen.booking.api import router as booking_router
 from willkommen.consultations.api import router as consultations_router
@@ -23,6 +26,46 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     docs_url="/docs",
 )
+
+
+
+@api.exception_handler(ValidationError)
+def invalid_input(request, exc):
+    """Schema errors in the same shape as every other API error (detail + code), with the
+    field-level list beside it, so clients handle one format."""
+    problems = []
+    for error in exc.errors:
+        # ninja prefixes the parameter source ("query", "body", "path"); clients want the name.
+        parts = [str(p) for p in error.get("loc", ()) if p not in {"body", "query", "path"}]
+        location = ".".join(parts)
+        problems.append({"field": location, "message": error.get("msg", "")})
+    summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+    return api.create_response(
+        request,
+        {
+            "detail": gettext("The request is not valid: %(problems)s") % {"problems": summary},
+            "code": "invalid_input",
+            "errors": problems,
+        },
+        status=422,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def not_authenticated(request, exc):
+    return api.create_response(
+        request,
+        {"detail": gettext("Please log in first."), "code": "not_authenticated"},
+        status=401,
+    )
+
+
+def api_not_found(request, rest=""):
+    """Unknown paths under /api/ answer in JSON, not with the HTML error page."""
+    return JsonResponse(
+        {"detail": gettext("This API endpoint does not exist."), "code": "not_found"}, status=404
+    )
+
 
 v1 = Router()
 for router in (

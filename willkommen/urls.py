@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from willkommen.api import api
+from willkommen.api import api, api_not_found
 from willkommen.observability.metrics import metrics
 from willkommen.pages.views import healthz
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("metrics", metrics, name="metrics"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
+    path("api/<path:rest>", api_not_found),
     path("admin/", admin.site.urls),
     path("staff/", include("willkommen.accounts.urls")),
     path("book/", include("willkommen.booking.urls")),
