@@ -212,14 +212,32 @@ class Topic(models.Model):
     description = models.TextField(_("description"), blank=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    # The topic's bit in the statistics' topic masks: small, stable and never reused, so
+    # that counts stay right however large the table's ids grow (topics are deactivated,
+    # not deleted).
+    statistics_bit = models.PositiveSmallIntegerField(unique=True, null=True, editable=False)
+
+    MAX_STATISTICS_BIT = 62
 
     class Meta:
         ordering = ["sort_order", "slug"]
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(statistics_bit__gte=1, statistics_bit__lte=62),
+                name="topic_statistics_bit_range",
+            )
+        ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if self.statistics_bit is None:
+            highest = Topic.objects.aggregate(models.Max("statistics_bit"))["statistics_bit__max"]
+            self.statistics_bit = (highest or 0) + 1
+        super().save(*args, **kwargs)
 
 
 class Language(models.Model):

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
+from willkommen.organisations.models import Topic
+
 from .models import (
     MAX_TOPIC_ID,
     AppointmentFact,
@@ -38,11 +40,34 @@ def local_day(moment) -> date:
     return moment.astimezone(BERLIN).date()
 
 
+_topic_bits_cache: dict[int, int] = {}
+
+
+def topic_bits() -> dict[int, int]:
+    """Topic id -> its bit in the topic masks (``Topic.statistics_bit``, at most 62).
+
+    Cached per process; ``receivers`` clears the cache when a topic is saved."""
+    if not _topic_bits_cache:
+        _topic_bits_cache.update(
+            Topic.objects.filter(statistics_bit__isnull=False).values_list("pk", "statistics_bit")
+        )
+    return _topic_bits_cache
+
+
+def forget_topic_bits(**kwargs) -> None:
+    _topic_bits_cache.clear()
+
+
 def topic_mask(topic_ids) -> int:
+    bits = topic_bits()
+    if any(topic_id not in bits for topic_id in topic_ids):
+        forget_topic_bits()  # a topic created since the cache was filled
+        bits = topic_bits()
     mask = 0
     for topic_id in topic_ids:
-        if topic_id is not None and 0 < topic_id <= MAX_TOPIC_ID:
-            mask |= 1 << topic_id
+        bit = bits.get(topic_id)
+        if bit is not None and 0 < bit <= MAX_TOPIC_ID:
+            mask |= 1 << bit
     return mask
 
 

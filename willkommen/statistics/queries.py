@@ -14,6 +14,7 @@ from datetime import date
 
 from django.db import connection
 
+from .facts import topic_bits
 from .models import MAX_TOPIC_ID, AppointmentFact, ConsultationFact, StaffedMinutes, WalkInFact
 
 GRANULARITIES = ("day", "week", "month")
@@ -58,11 +59,12 @@ def _where(filters: Filters, *, organisation=True, language=True, topic=True):
         clauses.append("language_code = %s")
         params.append(filters.language_code)
     if topic and filters.topic_id:
-        if 0 < filters.topic_id <= MAX_TOPIC_ID:
+        bit = topic_bits().get(filters.topic_id)
+        if bit is not None and 0 < bit <= MAX_TOPIC_ID:
             clauses.append("(topic_mask & %s) <> 0")
-            params.append(1 << filters.topic_id)
+            params.append(1 << bit)
         else:
-            clauses.append("1 = 0")  # a topic outside the mask is never counted
+            clauses.append("1 = 0")  # a topic without a bit is never counted
     return " AND ".join(clauses), params
 
 
@@ -89,8 +91,9 @@ def consultation_counts(filters: Filters, topic_ids: list[int]) -> ConsultationC
     where, params = _where(filters)
     where = f"status = 'held' AND {where}"
     table = ConsultationFact._meta.db_table
-    topic_ids = [t for t in topic_ids if 0 < int(t) <= MAX_TOPIC_ID]
-    topic_sums = ", ".join(f"SUM((topic_mask >> {int(t)}) & 1)" for t in topic_ids)
+    bits = topic_bits()
+    topic_ids = [t for t in topic_ids if 0 < bits.get(t, 0) <= MAX_TOPIC_ID]
+    topic_sums = ", ".join(f"SUM((topic_mask >> {int(bits[t])}) & 1)" for t in topic_ids)
     aggregates = "COUNT(*), SUM(duration_minutes)" + (f", {topic_sums}" if topic_sums else "")
     result = ConsultationCounts(topic_ids=topic_ids)
     rows: list[tuple[str, dict, tuple]] = []

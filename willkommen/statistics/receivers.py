@@ -56,6 +56,8 @@ def _model(label):
 
 
 def connect():
+    topic = _model("organisations.Topic")
+    post_save.connect(facts.forget_topic_bits, sender=topic, dispatch_uid="stat_topic_bits")
     consultation = _model("consultations.Consultation")
     if consultation is not None:
         post_save.connect(consultation_saved, sender=consultation, dispatch_uid="stat_consult")

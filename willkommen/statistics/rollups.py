@@ -15,6 +15,7 @@ from datetime import date
 
 from django.db import connection, transaction
 
+from .facts import topic_bits
 from .models import MAX_TOPIC_ID, AppointmentFact, ConsultationFact, DailyCount, WalkInFact
 
 CONSULTATION_KINDS = ("channel", "language", "interpreter", "topic")
@@ -34,8 +35,9 @@ def refresh_days(first_day: date, last_day: date, topic_ids=None) -> None:
 
     if topic_ids is None:
         topic_ids = list(Topic.objects.values_list("pk", flat=True))
-    # Topics are counted through a 63-bit mask keyed by id (see facts.topic_mask).
-    topic_ids = [topic_id for topic_id in topic_ids if 0 < int(topic_id) <= MAX_TOPIC_ID]
+    # Topics are counted through a bit mask keyed by Topic.statistics_bit.
+    bits = topic_bits()
+    topic_ids = [t for t in topic_ids if 0 < bits.get(t, 0) <= MAX_TOPIC_ID]
     consultations = ConsultationFact._meta.db_table
     appointments = AppointmentFact._meta.db_table
     walk_ins = WalkInFact._meta.db_table
@@ -61,7 +63,7 @@ def refresh_days(first_day: date, last_day: date, topic_ids=None) -> None:
             _insert_sql(
                 f"SELECT {period}, 'topic', organisation_id, location_id, '{int(topic_id)}', "
                 f"COUNT(*), 0 FROM {consultations} "
-                f"WHERE status = 'held' AND (topic_mask & {1 << int(topic_id)}) <> 0 "
+                f"WHERE status = 'held' AND (topic_mask & {1 << int(bits[topic_id])}) <> 0 "
                 f"AND {where} GROUP BY {period}, organisation_id, location_id"
             )
         )
