@@ -81,6 +81,18 @@ ENTRIES: list[NavigationEntry] = [
         _("Who read or changed your organisation's case content, and refused attempts."),
         Permission.READ_ORGANISATION_AUDIT_LOG,
     ),
+    NavigationEntry(
+        "statistics_staff:dashboard",
+        _("Statistics"),
+        _("Consultations, utilisation, walk-ins and exports across all organisations."),
+        Permission.VIEW_ALL_STATISTICS,
+    ),
+    NavigationEntry(
+        "statistics_staff:organisation_dashboard",
+        _("Statistics of my organisation"),
+        _("Your organisation's consultations, utilisation and monthly report."),
+        Permission.VIEW_ORGANISATION_STATISTICS,
+    ),
 ]
 
 

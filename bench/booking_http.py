@@ -1,0 +1,262 @@
+"""Bookings per second over HTTP on PostgreSQL, beside two ceilings measured in the same run.
+
+1. Creates a fresh PostgreSQL test database (``test_<name>`` from DATABASE_URL), migrates
+   it and builds the location of ``bench/availability.py`` (20 desks, 30 counsellors, a
+   third of eight weeks booked).
+2. Starts gunicorn (sync workers) on it and lets 20 concurrent clients
+   - ``GET /healthz`` (a trivial JSON endpoint of the same server with one ``SELECT 1``:
+     the framework's own limit),
+   - ``POST /api/v1/bookings`` (a partner with an API key, so no captcha solving on the
+     client; every booking a different free slot, a quarter of them with a consultation),
+   each for a fixed time.
+3. Runs 20 threads of raw single-row INSERT transactions on the same database.
+4. Checks that no slot was given twice, stops gunicorn and drops the database.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/wk_bench .venv/bin/python bench/booking_http.py
+
+Bounded: about 20 s of set-up plus 3 × ``PHASE_SECONDS``; stops by itself.
+"""
+
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "willkommen.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+CLIENTS = 20
+PHASE_SECONDS = float(os.environ.get("BENCH_PHASE_SECONDS", "12"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run_clients(make_request, seconds):
+    """``CLIENTS`` threads calling ``make_request(client, n)`` until time is up."""
+    stop_at = time.monotonic() + seconds
+    counts = [0] * CLIENTS
+    errors = [0] * CLIENTS
+    latencies = [[] for _ in range(CLIENTS)]
+    barrier = threading.Barrier(CLIENTS)
+
+    def client(index):
+        barrier.wait()
+        number = 0
+        while time.monotonic() < stop_at:
+            started = time.perf_counter()
+            ok = make_request(index, number)
+            latencies[index].append((time.perf_counter() - started) * 1000)
+            number += 1
+            if ok:
+                counts[index] += 1
+            else:
+                errors[index] += 1
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    flat = [value for per_client in latencies for value in per_client]
+    return {
+        "per_second": sum(counts) / elapsed,
+        "ok": sum(counts),
+        "errors": sum(errors),
+        "median_ms": statistics.median(flat) if flat else 0,
+    }
+
+
+def http(method, url, body=None, headers=None):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(  # noqa: S310 - our own server on localhost
+        url, data=data, method=method, headers=headers or {}
+    )
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - localhost
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as error:
+        error.read()
+        return error.code
+
+
+def main():
+    import psycopg
+    from availability import build
+
+    from willkommen.booking.models import ApiKey, Appointment, ConsultationBooking
+    from willkommen.scheduling.slots import find_slots
+
+    if connection.vendor != "postgresql":
+        sys.exit("set DATABASE_URL to a PostgreSQL database (the test_ copy is created)")
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(
+        verbosity=0, autoclobber=True, keepdb=False, serialize=False
+    )
+    test_name = connection.settings_dict["NAME"]
+    server = None
+    try:
+        services, booked, _ = build()
+        service = services[20]
+        _key, api_key = ApiKey.issue("benchmark")
+        today = timezone.localdate()
+        slots = find_slots(service, today, today + timedelta(days=56), with_consultation=False)
+        # Every (start, desk) pair free now is one booking to make; shuffled so that clients
+        # do not all queue on the same desk.
+        work = [slot.start for slot in slots for _desk in slot.desk_ids]
+        random.Random(7).shuffle(work)
+        print(
+            f"database {test_name}: {booked} appointments already booked, "
+            f"{len(work)} free desk slots to book; gunicorn with {WORKERS} sync workers; "
+            f"{CLIENTS} concurrent clients; {PHASE_SECONDS:.0f} s per phase"
+        )
+        settings = connection.settings_dict
+        database_url = (
+            f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{test_name}"
+        )
+        port = free_port()
+        env = dict(
+            os.environ,
+            DATABASE_URL=database_url,
+            DJANGO_SETTINGS_MODULE="bench_http_settings",
+            RATELIMIT_ENABLE="false",
+        )
+        server = subprocess.Popen(
+            [
+                str(ROOT / ".venv/bin/gunicorn"),
+                "willkommen.wsgi:application",
+                "--pythonpath",
+                str(ROOT / "bench"),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(WORKERS),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+        )
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                if http("GET", f"{base}/healthz") == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("gunicorn did not come up")
+
+        trivial = run_clients(
+            lambda client, n: http("GET", f"{base}/healthz") == 200, PHASE_SECONDS
+        )
+
+        lock = threading.Lock()
+        cursor = iter(work)
+        statuses = {}
+
+        def book(client, n):
+            with lock:
+                start = next(cursor, None)
+            if start is None:
+                return False
+            body = {
+                "service": service.id,
+                "start": start.isoformat(),
+                "name": f"Client {client}-{n}",
+                "email": f"c{client}-{n}@example.org",
+            }
+            if n % 4 == 0:
+                body["consultation"] = {"language": "de", "topics": [], "interpreter": False}
+            status = http("POST", f"{base}/api/v1/bookings", body, {"X-Api-Key": api_key})
+            with lock:
+                statuses[status] = statuses.get(status, 0) + 1
+            # 409 (consultation no longer possible around a taken counsellor) is a correct
+            # answer, but only 201 counts as a booking.
+            return status == 201
+
+        bookings = run_clients(book, PHASE_SECONDS)
+
+        # Raw single-row insert transactions on the same database, 20 connections.
+        dsn = (
+            f"host={settings['HOST']} port={settings['PORT']} "
+            f"user={settings['USER']} dbname={test_name}"
+        )
+        with psycopg.connect(dsn, autocommit=True) as setup:
+            setup.execute("CREATE TABLE bench_raw (id bigserial primary key, payload text)")
+        connections = [psycopg.connect(dsn, autocommit=True) for _ in range(CLIENTS)]
+
+        def insert(client, n):
+            connections[client].execute(
+                "INSERT INTO bench_raw (payload) VALUES (%s)", (f"{client}-{n}",)
+            )
+            return True
+
+        raw = run_clients(insert, PHASE_SECONDS)
+        for conn in connections:
+            conn.close()
+
+        print(f"\n{'':38}{'per second':>12}{'median ms':>11}{'ok':>8}{'other':>7}")
+        for label, result in (
+            ("trivial JSON endpoint (GET /healthz)", trivial),
+            ("bookings (POST /api/v1/bookings)", bookings),
+            ("raw single-row INSERT transactions", raw),
+        ):
+            print(
+                f"{label:38}{result['per_second']:12.1f}{result['median_ms']:11.1f}"
+                f"{result['ok']:8d}{result['errors']:7d}"
+            )
+        print(f"\nbooking answers by status: {dict(sorted(statuses.items()))}")
+        print(
+            f"bookings reach {100 * bookings['per_second'] / trivial['per_second']:.0f} % of the "
+            f"trivial endpoint and {100 * bookings['per_second'] / raw['per_second']:.0f} % of "
+            "raw inserts"
+        )
+        active = Appointment.objects.occupying().exclude(desk=None)
+        pairs = active.values_list("desk_id", "start")
+        distinct = len(set(pairs))
+        print(
+            f"double bookings: {active.count() - distinct} desk slots given twice, "
+            f"{ConsultationBooking.objects.filter(status='booked').count()} consultations"
+        )
+    finally:
+        if server is not None and server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,213 @@
+"""No slot is ever given twice: truly parallel bookings against PostgreSQL.
+
+Each thread has its own database connection and transaction; a barrier releases them at
+the same moment. Exactly one booking may win; the others get SlotUnavailable. The control
+tests remove the guard (the row lock and the unique constraint) and show that the same
+race then gives the slot more than once, so these tests can fail.
+"""
+
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
+
+from willkommen.booking import services
+from willkommen.booking.errors import SlotUnavailable
+from willkommen.booking.models import Appointment, ConsultationBooking
+from willkommen.scheduling.slots import find_slots
+
+from .conftest import make_world
+
+pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+
+PARALLEL = 20
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL for truly parallel transactions")
+
+
+@pytest.fixture
+def one_desk_world(organisations, make_staff):
+    return make_world(organisations, make_staff, desk_count=1)
+
+
+def race(count, attempt):
+    """Runs ``attempt(index)`` in ``count`` threads released together; returns results."""
+    barrier = threading.Barrier(count)
+    results = [None] * count
+
+    def run(index):
+        try:
+            barrier.wait(timeout=30)
+            results[index] = attempt(index)
+        except Exception as error:  # noqa: BLE001 - collected and asserted on below
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def first_slot(world, **kwargs):
+    today = timezone.localdate()
+    return find_slots(world.service, today, today + timedelta(days=14), **kwargs)[0]
+
+
+def book_attempt(world, start, consultation=None):
+    def attempt(index):
+        return services.book(
+            world.service,
+            start,
+            name=f"Client {index}",
+            email=f"client{index}@example.org",
+            consultation=consultation,
+            language="de",
+        )
+
+    return attempt
+
+
+def test_twenty_parallel_bookings_of_one_slot_give_exactly_one(one_desk_world):
+    slot = first_slot(one_desk_world)
+    results = race(PARALLEL, book_attempt(one_desk_world, slot.start))
+    successes = [result for result in results if isinstance(result, services.BookingResult)]
+    unavailable = [result for result in results if isinstance(result, SlotUnavailable)]
+    assert len(successes) == 1, results
+    assert len(unavailable) == PARALLEL - 1, results
+    assert Appointment.objects.occupying().filter(start=slot.start).count() == 1
+
+
+def test_twenty_parallel_requests_for_one_counsellor_slot_give_it_once(world):
+    # Twenty clients whose office appointment was booked elsewhere at the same time all
+    # want a consultation in Persian around it. Only one counsellor speaks Persian, and
+    # before the first slot of the day she is not yet on duty: one consultation fits.
+    request = services.ConsultationRequest("fa", (), False)
+    slot = first_slot(world, language="fa")
+    consultation = slot.consultation
+    assert consultation is not None and consultation.position == "after"
+
+    def attempt(index):
+        return services.add_consultation_to_external(
+            world.location,
+            slot.start,
+            slot.end,
+            f"REF-{index}",
+            request,
+            f"Client {index}",
+            f"client{index}@example.org",
+            None,
+            "de",
+        )
+
+    results = race(PARALLEL, attempt)
+    successes = [result for result in results if isinstance(result, services.BookingResult)]
+    unavailable = [result for result in results if isinstance(result, SlotUnavailable)]
+    assert len(successes) == 1, results
+    assert len(unavailable) == PARALLEL - 1, results
+    placed = list(ConsultationBooking.objects.filter(status="booked"))
+    assert [(c.counsellor_id, c.start) for c in placed] == [
+        (consultation.counsellor_id, consultation.start)
+    ]
+
+
+def test_parallel_bookings_of_different_times_all_succeed(world):
+    # The guard must not turn a rush into failures: twenty clients booking twenty
+    # different free desk slots at once all get theirs, without deadlocks.
+    today = timezone.localdate()
+    slots = find_slots(world.service, today, today + timedelta(days=14), with_consultation=False)
+    starts = [slot.start for slot in slots for _desk in slot.desk_ids][:PARALLEL]
+
+    def attempt(index):
+        return services.book(
+            world.service,
+            starts[index],
+            name=f"Client {index}",
+            email=f"client{index}@example.org",
+            language="de",
+        )
+
+    results = race(PARALLEL, attempt)
+    assert all(isinstance(result, services.BookingResult) for result in results), results
+    assert Appointment.objects.occupying().count() == PARALLEL
+
+
+# --- Controls: without the guard, the same race double-books -------------------------
+
+
+@pytest.fixture
+def without_guard(monkeypatch):
+    """Removes the row locks and the unique constraints, and widens the race window."""
+    monkeypatch.setattr(services, "_lock_desk", lambda desk_id: None)
+    monkeypatch.setattr(services, "_lock_counsellors", lambda ids: None)
+    original_desk_check = services._desk_is_free
+    original_counsellor_check = services._counsellor_is_free
+
+    def slow_desk_check(*args, **kwargs):
+        free = original_desk_check(*args, **kwargs)
+        time.sleep(0.2)
+        return free
+
+    def slow_counsellor_check(*args, **kwargs):
+        free = original_counsellor_check(*args, **kwargs)
+        time.sleep(0.2)
+        return free
+
+    monkeypatch.setattr(services, "_desk_is_free", slow_desk_check)
+    monkeypatch.setattr(services, "_counsellor_is_free", slow_counsellor_check)
+    constraints = [
+        (Appointment, "appointment_desk_start_unique_active"),
+        (ConsultationBooking, "consultation_counsellor_start_unique_active"),
+    ]
+    removed = []
+    with connection.schema_editor() as editor:
+        for model, name in constraints:
+            constraint = next(c for c in model._meta.constraints if c.name == name)
+            editor.remove_constraint(model, constraint)
+            removed.append((model, constraint))
+    yield
+    Appointment.objects.all().delete()
+    with connection.schema_editor() as editor:
+        for model, constraint in removed:
+            editor.add_constraint(model, constraint)
+
+
+def test_control_without_the_guard_the_slot_is_given_more_than_once(one_desk_world, without_guard):
+    slot = first_slot(one_desk_world)
+    results = race(PARALLEL, book_attempt(one_desk_world, slot.start))
+    successes = [result for result in results if isinstance(result, services.BookingResult)]
+    assert len(successes) > 1, results
+
+
+def test_control_without_the_guard_the_counsellor_is_given_twice(world, without_guard):
+    request = services.ConsultationRequest("fa", (), False)
+    slot = first_slot(world, language="fa")
+
+    def attempt(index):
+        return services.add_consultation_to_external(
+            world.location,
+            slot.start,
+            slot.end,
+            f"REF-{index}",
+            request,
+            f"Client {index}",
+            f"client{index}@example.org",
+            None,
+            "de",
+        )
+
+    race(PARALLEL, attempt)
+    placed = list(
+        ConsultationBooking.objects.filter(status="booked").values_list("counsellor_id", "start")
+    )
+    assert len(placed) > len(set(placed)), placed

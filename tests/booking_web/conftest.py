@@ -1,0 +1,72 @@
+"""Fixtures and helpers that walk the client's flow with the Django test client."""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from willkommen.booking.models import Appointment
+
+from .office import build_office
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate limits count in the cache, which outlives a test."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def office(organisations, make_staff):
+    return build_office(organisations, make_staff)
+
+
+CONSULTATION_ARABIC = {"consultation": "on", "language": "ar", "topics": ["forms"]}
+
+
+def hold(client, office, start, consultation=None, lang="en"):
+    data = {"start": start.isoformat(), **(consultation or {})}
+    url = reverse("booking:hold", kwargs={"service_id": office.service.pk})
+    return client.post(f"{url}?lang={lang}", data)
+
+
+def details_form_token(client, lang="en"):
+    page = client.get(reverse("booking:details") + f"?lang={lang}")
+    html = page.content.decode()
+    marker = 'name="form_token" value="'
+    return html.split(marker, 1)[1].split('"', 1)[0]
+
+
+def submit_details(
+    client, *, name="Amal Haddad", email="amal@example.org", phone="", lang="en", **extra
+):
+    data = {
+        "name": name,
+        "email": email,
+        "phone": phone,
+        "privacy": "on",
+        "form_token": details_form_token(client, lang),
+        **extra,
+    }
+    return client.post(reverse("booking:details") + f"?lang={lang}", data)
+
+
+def book(client, office, start, consultation=None, lang="en", **details):
+    response = hold(client, office, start, consultation, lang)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    response = submit_details(client, lang=lang, **details)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    return response
+
+
+def manage_link(response):
+    """(code, token) from the redirect to the confirmation page."""
+    location = response["Location"]
+    code = location.split("/done/", 1)[1].split("/", 1)[0]
+    token = location.split("token=", 1)[1]
+    return code, token
+
+
+def latest_appointment():
+    return Appointment.objects.order_by("-pk").first()

@@ -1,0 +1,165 @@
+"""Forms of the client's booking flow. They only check shape (a date is a date, one contact
+is given, the privacy notice is accepted); the booking rules themselves are checked by
+``services.py``, whose errors the views show beside the form."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from willkommen.forms import KernFormMixin
+from willkommen.organisations.models import Language, Location, Topic
+
+from .services import ConsultationRequest
+
+
+def language_choices():
+    """Frequent languages first (``Language.sort_order``), named in the reader's language."""
+    return [("", _("Please choose"))] + [
+        (language.code, language.display_name) for language in Language.objects.all()
+    ]
+
+
+class ConsultationChoiceForm(KernFormMixin, forms.Form):
+    """The optional consultation: chosen before the time, because the times offered depend
+    on which counsellors speak the language. Sent by GET, so it works without JavaScript."""
+
+    consultation = forms.BooleanField(
+        label=_("Add a free consultation with a social worker"), required=False
+    )
+    language = forms.ChoiceField(label=_("Language of the consultation"), required=False)
+    topics = forms.MultipleChoiceField(
+        label=_("Topics"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    interpreter = forms.BooleanField(label=_("I need an interpreter"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = language_choices()
+        self.fields["topics"].choices = [
+            (topic.slug, topic.name) for topic in Topic.objects.filter(is_active=True)
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        wanted = cleaned.get("consultation")
+        if wanted and not cleaned.get("language") and not cleaned.get("interpreter"):
+            self.add_error(
+                "language",
+                _("Please choose a language, or tick that you need an interpreter."),
+            )
+        return cleaned
+
+    def request(self) -> ConsultationRequest | None:
+        """The consultation the client asks for, or None."""
+        if not self.is_valid() or not self.cleaned_data.get("consultation"):
+            return None
+        return ConsultationRequest(
+            language_code=self.cleaned_data.get("language") or None,
+            topic_slugs=tuple(self.cleaned_data.get("topics") or ()),
+            interpreter=bool(self.cleaned_data.get("interpreter")),
+        )
+
+
+class ContactForm(KernFormMixin, forms.Form):
+    """Name and one way to reach the client, nothing more (data minimisation)."""
+
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    email = forms.CharField(
+        label=_("E-mail address"),
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    phone = forms.CharField(
+        label=_("Mobile number"),
+        required=False,
+        max_length=30,
+        help_text=_("Give an e-mail address or a mobile number: one is enough."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    privacy = forms.BooleanField(
+        label=_(
+            "I have read the privacy notice and agree that my details are used for this booking."
+        ),
+    )
+    form_token = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+
+    def clean(self):
+        cleaned = super().clean()
+        email, phone = cleaned.get("email"), cleaned.get("phone")
+        if not email and not phone:
+            self.add_error(
+                "email", _("Please give an e-mail address or a mobile number so we can reach you.")
+            )
+        elif email and phone:
+            self.add_error(
+                "phone", _("Please give only one: an e-mail address or a mobile number.")
+            )
+        return cleaned
+
+
+class ExternalAppointmentForm(ContactForm):
+    """ "My office appointment was booked elsewhere": its time and reference."""
+
+    location = forms.ModelChoiceField(
+        label=_("Location"), queryset=Location.objects.none(), empty_label=None
+    )
+    date = forms.DateField(
+        label=_("Date of your office appointment"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    time = forms.TimeField(
+        label=_("Time of your office appointment"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    reference = forms.CharField(
+        label=_("Reference of your office appointment"),
+        max_length=100,
+        required=False,
+        help_text=_("As written in the confirmation of the other appointment system."),
+    )
+    language = forms.ChoiceField(label=_("Language of the consultation"), required=False)
+    topics = forms.MultipleChoiceField(
+        label=_("Topics"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    interpreter = forms.BooleanField(label=_("I need an interpreter"), required=False)
+
+    field_order = [
+        "location",
+        "date",
+        "time",
+        "reference",
+        "language",
+        "topics",
+        "interpreter",
+        "name",
+        "email",
+        "phone",
+        "privacy",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = Location.objects.filter(is_active=True)
+        self.fields["language"].choices = language_choices()
+        self.fields["topics"].choices = [
+            (topic.slug, topic.name) for topic in Topic.objects.filter(is_active=True)
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("language") and not cleaned.get("interpreter"):
+            self.add_error(
+                "language", _("Please choose a language, or tick that you need an interpreter.")
+            )
+        return cleaned
+
+    def consultation_request(self) -> ConsultationRequest:
+        return ConsultationRequest(
+            language_code=self.cleaned_data.get("language") or None,
+            topic_slugs=tuple(self.cleaned_data.get("topics") or ()),
+            interpreter=bool(self.cleaned_data.get("interpreter")),
+        )
