@@ -65,3 +65,12 @@ def test_no_asset_is_loaded_from_outside_the_installation(client):
     text = client.get("/").content.decode()
     assert "http://" not in text.replace("http://testserver", "")
     assert "https://" not in text
+
+
+def test_lang_parameter_on_staff_pages_keeps_the_staff_language(client, staff):
+    from willkommen.accounts.models import Role
+
+    client.force_login(staff[Role.COUNSELLOR])
+    response = client.get("/staff/?lang=ar")
+    assert 'lang="de"' in html_tag(response)
+    assert "willkommen_language" not in response.cookies

@@ -4,14 +4,17 @@ from django.utils import translation
 
 class LanguageQueryParameterMiddleware:
     """Honours ``?lang=xx`` so that links in e-mails and on printed tickets open in the
-    client's language. Unknown codes are ignored, which leaves German as the fallback."""
+    client's language. Unknown codes are ignored, which leaves German as the fallback.
+
+    Staff pages are left alone: there ``lang`` names the client's language of a document
+    (a referral sheet), not the language the member of staff works in."""
 
     def __init__(self, get_response):
         self.get_response = get_response
         self.supported = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request):
-        code = request.GET.get("lang")
+        code = None if request.path.startswith("/staff/") else request.GET.get("lang")
         chosen = code if code in self.supported else None
         if chosen:
             translation.activate(chosen)
