@@ -12,40 +12,42 @@ from django.db.models.signals import m2m_changed, post_save
 from . import facts
 
 
-def _on_commit(function, pk):
-    # robust: a failing statistics refresh is logged and must never turn a saved booking
-    # or consultation into an error for the person who made it.
-    transaction.on_commit(lambda: function(pk), robust=True)
+def _refresh_after_commit(kind, pk):
+    # robust: a failing enqueue is logged and must never turn a saved booking or
+    # consultation into an error for the person who made it.
+    from .tasks import refresh_fact
+
+    transaction.on_commit(lambda: refresh_fact.enqueue(kind, pk), robust=True)
 
 
 def consultation_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        _on_commit(facts.refresh_consultation, instance.pk)
+        _refresh_after_commit("consultation", instance.pk)
 
 
 def consultation_topics_changed(sender, instance, action, reverse=False, **kwargs):
     if action.startswith("post_") and not reverse:
-        _on_commit(facts.refresh_consultation, instance.pk)
+        _refresh_after_commit("consultation", instance.pk)
 
 
 def appointment_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        _on_commit(facts.refresh_appointment, instance.pk)
+        _refresh_after_commit("appointment", instance.pk)
 
 
 def consultation_booking_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        _on_commit(facts.refresh_appointment, instance.appointment_id)
+        _refresh_after_commit("appointment", instance.appointment_id)
 
 
 def ticket_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        _on_commit(facts.refresh_ticket, instance.pk)
+        _refresh_after_commit("ticket", instance.pk)
 
 
 def ticket_topics_changed(sender, instance, action, reverse=False, **kwargs):
     if action.startswith("post_") and not reverse:
-        _on_commit(facts.refresh_ticket, instance.pk)
+        _refresh_after_commit("ticket", instance.pk)
 
 
 def _model(label):
