@@ -9,6 +9,17 @@ STAFF_PASSWORD = "correct-horse-battery-staple"
 
 
 @pytest.fixture
+def client(client):
+    """The test client asks for English, so that tests can read the source strings.
+
+    German stays the site's default: ``tests/test_i18n.py`` sends no language on purpose
+    and checks the German default and every translation; the browser tests run in German,
+    Arabic, Persian and Ukrainian."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
 def organisations(db):
     return {
         "office": Organisation.objects.create(

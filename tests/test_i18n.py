@@ -6,6 +6,14 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def client(client):
+    """These tests are about language negotiation itself: no language is sent unless a
+    test says so."""
+    client.defaults.pop("HTTP_ACCEPT_LANGUAGE", None)
+    return client
+
+
 def html_tag(response):
     text = response.content.decode()
     start = text.index("<html")
