@@ -13,6 +13,7 @@ across a DST change an hour too long or short. Local wall-clock times (opening h
 shifts) become UTC day by day through ``shifts.local_datetime``.
 """
 
+import math
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -425,6 +426,12 @@ def _epoch(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
+def _epoch_not_before(moment: datetime) -> int:
+    """A lower bound in whole seconds that never lets a slot start before ``moment``
+    (``now`` carries microseconds; flooring would admit a slot just short of the notice)."""
+    return math.ceil(moment.timestamp())
+
+
 def _from_epoch(seconds: int) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
 
@@ -547,7 +554,7 @@ def _slots_at_location(
     # Seconds since 1970 from here on: integer arithmetic in the inner loops.
     consultation_length = schedule.consultation_minutes * 60
     buffer = schedule.buffer_minutes * 60
-    earliest = _epoch(window.earliest_start)
+    earliest = _epoch_not_before(window.earliest_start)
     duration = int(duration.total_seconds())
 
     slots = []
@@ -634,7 +641,7 @@ def consultation_options(
         _epoch(end),
         schedule.consultation_minutes * 60,
         schedule.buffer_minutes * 60,
-        _epoch(window.earliest_start),
+        _epoch_not_before(window.earliest_start),
         limit=limit,
     )
 
