@@ -1,11 +1,23 @@
 """Shared fixtures: organisations, one staff member per role, and a logged-in client."""
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from willkommen.accounts.models import Role, StaffMember
 from willkommen.organisations.models import Organisation, OrganisationKind
 
 STAFF_PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's default language: a request of an earlier test may
+    have left another language active in this thread, and modeltranslation would then store
+    names created by this test under that language instead of German."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
