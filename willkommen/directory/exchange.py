@@ -37,31 +37,22 @@ def _translation_columns():
     return columns
 
 
-EXPORT_FIELDS = [
-    "reference",
-    f"title_{GERMAN}",
-    f"description_{GERMAN}",
-    *_translation_columns(),
-    "topics",
-    "provider",
-    "street",
-    "postal_code",
-    "city",
-    "district",
-    "opening_hours",
-    "languages",
-    "cost_kind",
-    "cost_text",
-    "target_groups",
-    "phone",
-    "email",
-    "website",
-    "accessibility",
-    "review_date",
-    "is_active",
-]
 # Form field → column, where they differ (the German text is the offer's own field).
 COLUMN_OF_FIELD = {"title": f"title_{GERMAN}", "description": f"description_{GERMAN}"}
+
+
+def _export_fields():
+    """The staff form's fields, in its order, with the other languages' texts after the
+    German description: one list, so the file format cannot drift from the form."""
+    columns = []
+    for field in OfferForm.Meta.fields:
+        columns.append(COLUMN_OF_FIELD.get(field, field))
+        if field == "description":
+            columns += _translation_columns()
+    return columns
+
+
+EXPORT_FIELDS = _export_fields()
 
 
 @dataclass(frozen=True)

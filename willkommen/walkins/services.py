@@ -342,48 +342,53 @@ def _stale(current, message):
     )
 
 
-def start_consultation(ticket, counsellor, now=None):
-    now = _now(now)
+def _counsellors_transition(
+    ticket, counsellor, *, expected, target, stamp, stale, not_yours, signal, now
+):
+    """Moves a ticket the counsellor called from ``expected`` to ``target`` (compare and set
+    under a row lock), stamps the time and sends ``signal`` after commit."""
     with transaction.atomic():
         current = _locked(ticket)
-        if current.status != TicketStatus.CALLED:
-            raise _stale(current, _("Only a called ticket can start a consultation."))
+        if current.status != expected:
+            raise _stale(current, stale)
         if current.called_by_id != counsellor.pk:
-            raise WalkInError(
-                "not_yours", _("Another counsellor called this ticket. Nothing was changed.")
-            )
-        current.status = TicketStatus.IN_CONSULTATION
-        current.started_at = now
-        current.save(update_fields=["status", "started_at"])
+            raise WalkInError("not_yours", not_yours)
+        current.status = target
+        setattr(current, stamp, now)
+        current.save(update_fields=["status", stamp])
         transaction.on_commit(
-            lambda: walk_in_consultation_started.send(
-                sender=Ticket, ticket=current, counsellor=counsellor
-            )
+            lambda: signal.send(sender=Ticket, ticket=current, counsellor=counsellor)
         )
     _refresh(ticket, current)
     return ticket
+
+
+def start_consultation(ticket, counsellor, now=None):
+    return _counsellors_transition(
+        ticket,
+        counsellor,
+        expected=TicketStatus.CALLED,
+        target=TicketStatus.IN_CONSULTATION,
+        stamp="started_at",
+        stale=_("Only a called ticket can start a consultation."),
+        not_yours=_("Another counsellor called this ticket. Nothing was changed."),
+        signal=walk_in_consultation_started,
+        now=_now(now),
+    )
 
 
 def finish(ticket, counsellor, now=None):
-    now = _now(now)
-    with transaction.atomic():
-        current = _locked(ticket)
-        if current.status != TicketStatus.IN_CONSULTATION:
-            raise _stale(current, _("Only a consultation in progress can be finished."))
-        if current.called_by_id != counsellor.pk:
-            raise WalkInError(
-                "not_yours", _("Another counsellor holds this consultation. Nothing was changed.")
-            )
-        current.status = TicketStatus.DONE
-        current.finished_at = now
-        current.save(update_fields=["status", "finished_at"])
-        transaction.on_commit(
-            lambda: walk_in_consultation_finished.send(
-                sender=Ticket, ticket=current, counsellor=counsellor
-            )
-        )
-    _refresh(ticket, current)
-    return ticket
+    return _counsellors_transition(
+        ticket,
+        counsellor,
+        expected=TicketStatus.IN_CONSULTATION,
+        target=TicketStatus.DONE,
+        stamp="finished_at",
+        stale=_("Only a consultation in progress can be finished."),
+        not_yours=_("Another counsellor holds this consultation. Nothing was changed."),
+        signal=walk_in_consultation_finished,
+        now=_now(now),
+    )
 
 
 def mark_left(ticket, by, now=None):
