@@ -241,6 +241,18 @@ def main():
             f"baseline, 1 desk x 1 week: median {base_median:.1f} ms; "
             f"ratio {median / base_median:.1f}x"
         )
+        from willkommen.scheduling import config_cache
+
+        def cold():
+            config_cache.clear_local()  # as right after a shift or opening-hours edit
+            return full()
+
+        cold_durations, _ = timed(cold, 10)
+        print(
+            f"  without the configuration memo (cleared before each run): median "
+            f"{statistics.median(cold_durations):.1f} ms, CPU "
+            f"{statistics.median(CPU_TIMES):.1f} ms"
+        )
         no_language, _ = timed(query(20, WEEKS * 7), 10)
         print(f"20 desks x 8 weeks, no language: median {statistics.median(no_language):.1f} ms")
 

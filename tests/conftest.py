@@ -20,6 +20,17 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_scheduling_config():
+    """Each test starts without the memoised scheduling configuration of an earlier one
+    (its rows were rolled back, and SQLite may hand the same ids out again)."""
+    from willkommen.scheduling import config_cache
+
+    config_cache.clear_local()
+    yield
+    config_cache.clear_local()
+
+
 @pytest.fixture
 def client(client):
     """The test client asks for English, so that tests can read the source strings.

@@ -22,6 +22,7 @@ Guarantees kept here:
 
 import hashlib
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -95,6 +96,11 @@ __all__ = [
     "move_consultation",
     "release_expired_holds",
 ]
+
+
+# The reverse one-to-one from an appointment to its consultation: its cache is filled once
+# a booking knows whether it has one.
+_CONSULTATION_FIELD = Appointment._meta.get_field("consultation")
 
 
 class DayClosed(OutsideBookingWindow):
@@ -349,15 +355,32 @@ def _place_on_desk(desk_ids, start, end, now, build, exclude_id=None):
     meanwhile. Raises SlotUnavailable when none is left."""
     for desk_id in _spread(desk_ids, start):
         _lock_desk(desk_id)
-        _expire(Appointment.objects.filter(desk_id=desk_id, start__lt=end, end__gt=start), now)
         if not _desk_is_free(desk_id, start, end, now, exclude_id):
             continue
-        try:
-            with transaction.atomic():
-                return build(desk_id)
-        except IntegrityError:
-            continue
+        stale = Appointment.objects.filter(desk_id=desk_id, start__lt=end, end__gt=start)
+        created = _insert_or_expire_and_retry(lambda desk_id=desk_id: build(desk_id), stale, now)
+        if created is not None:
+            return created
     raise SlotUnavailable()
+
+
+def _insert_or_expire_and_retry(insert, stale, now):
+    """Runs ``insert`` in a savepoint. The free check ignores holds that ran out but still
+    carry their old status (the sweep marks them later); such a row can still trip the
+    unique constraint, so on IntegrityError mark ``stale``'s expired rows and try once
+    more. Returns None when the place is really taken. (Expiring only on conflict keeps a
+    query off every booking.)"""
+    try:
+        with transaction.atomic():
+            return insert()
+    except IntegrityError:
+        if not _expire(stale, now):
+            return None
+    try:
+        with transaction.atomic():
+            return insert()
+    except IntegrityError:
+        return None
 
 
 def _place_consultation(options, now, build, exclude_appointment_id=None):
@@ -367,23 +390,18 @@ def _place_consultation(options, now, build, exclude_appointment_id=None):
         raise ConsultationUnavailable()
     for option in options:
         _lock_counsellors([option.counsellor_id])
-        _expire(
-            Appointment.objects.filter(
-                consultation__counsellor_id=option.counsellor_id,
-                consultation__start__lt=option.end,
-                consultation__end__gt=option.start,
-            ),
-            now,
-        )
         if not _counsellor_is_free(
             option.counsellor_id, option.start, option.end, now, exclude_appointment_id
         ):
             continue
-        try:
-            with transaction.atomic():
-                return build(option)
-        except IntegrityError:
-            continue
+        stale = Appointment.objects.filter(
+            consultation__counsellor_id=option.counsellor_id,
+            consultation__start__lt=option.end,
+            consultation__end__gt=option.start,
+        )
+        created = _insert_or_expire_and_retry(lambda option=option: build(option), stale, now)
+        if created is not None:
+            return created
     raise ConsultationUnavailable()
 
 
@@ -462,23 +480,40 @@ def hold_slot(
     start = _aware_utc(start)
     language, topics = check_consultation_request(consultation)
     _check_ip(client_ip, strict)
-    return _hold(service, start, consultation, language, topics, now, location)
+    with (
+        _offering_alternatives(service, start, now, consultation, location),
+        transaction.atomic(),
+    ):
+        return _hold(service, start, consultation, language, topics, now, location)
+
+
+@contextmanager
+def _offering_alternatives(service, start, now, consultation, location=None):
+    """Adds the nearest free slots to a SlotUnavailable raised inside. Used *outside* the
+    booking transaction: the alternatives are computed after its locks are released (and
+    after a failed transaction, which could not run another query)."""
+    try:
+        yield
+    except SlotUnavailable as error:
+        if not error.alternatives:
+            error.alternatives = _alternatives(service, start, now, consultation, location)
+        raise
 
 
 def _hold(service, start, consultation, language, topics, now, location=None, contact=None):
     """Places the appointment (and consultation) on a free desk (and counsellor). Without
-    ``contact`` as a hold; with ``contact`` (name, email, phone, language) directly in its
-    final status, so a one-step booking writes each row once."""
+    ``contact`` (name, email, phone, language) as a hold; with it directly in its final
+    status, so a one-step booking writes each row once. Runs inside the caller's
+    transaction; raises SlotUnavailable / ConsultationUnavailable without alternatives
+    (see ``_offering_alternatives``)."""
     slot = engine.slot_at(service, start, now=now, location=location, with_consultation=False)
     if slot is None:
         # A closer look, for a precise message: window and closed days first.
         any_location = location or _first_location(service)
         if any_location is not None:
             _check_window(any_location, start, now)
-        raise SlotUnavailable(alternatives=_alternatives(service, start, now, consultation))
-    from willkommen.organisations.models import Location
-
-    slot_location = Location.objects.get(pk=slot.location_id)
+        raise SlotUnavailable()
+    slot_location = engine.location_by_id(slot.location_id)
     schedule = engine.schedule_for(slot_location)
     options = None
     if consultation is not None:
@@ -487,9 +522,7 @@ def _hold(service, start, consultation, language, topics, now, location=None, co
             slot_location, slot.start, slot.end, now=now, **_engine_kwargs(consultation)
         )
         if not options:
-            raise ConsultationUnavailable(
-                alternatives=_alternatives(service, start, now, consultation)
-            )
+            raise ConsultationUnavailable()
     if contact is None:
         status, hold_until, confirmed_at = (
             AppointmentStatus.HELD,
@@ -502,48 +535,45 @@ def _hold(service, start, consultation, language, topics, now, location=None, co
         name, email, phone, ui_language = contact
         fields = {"name": name, "email": email, "phone": phone, "language": ui_language}
     try:
-        with transaction.atomic():
-            appointment = _place_on_desk(
-                slot.desk_ids,
-                slot.start,
-                slot.end,
+        appointment = _place_on_desk(
+            slot.desk_ids,
+            slot.start,
+            slot.end,
+            now,
+            lambda desk_id: Appointment.objects.create(
+                location=slot_location,
+                service=service,
+                desk_id=desk_id,
+                start=slot.start,
+                end=slot.end,
+                status=status,
+                hold_expires_at=hold_until,
+                confirmed_at=confirmed_at,
+                **fields,
+            ),
+        )
+        booked_consultation = None
+        if consultation is not None:
+            booked_consultation = _place_consultation(
+                options,
                 now,
-                lambda desk_id: Appointment.objects.create(
-                    location=slot_location,
-                    service=service,
-                    desk_id=desk_id,
-                    start=slot.start,
-                    end=slot.end,
-                    status=status,
-                    hold_expires_at=hold_until,
-                    confirmed_at=confirmed_at,
-                    **fields,
+                lambda option: _new_consultation(
+                    appointment,
+                    option,
+                    language,
+                    topics,
+                    consultation.interpreter,
+                    consultation_status,
+                    now,
+                    confirmed_at,
                 ),
             )
-            if consultation is not None:
-                _place_consultation(
-                    options,
-                    now,
-                    lambda option: _new_consultation(
-                        appointment,
-                        option,
-                        language,
-                        topics,
-                        consultation.interpreter,
-                        consultation_status,
-                        now,
-                        confirmed_at,
-                    ),
-                )
-    except SlotUnavailable as error:
-        error.alternatives = _alternatives(service, start, now, consultation)
-        raise
     except OperationalError as error:
         if not _is_deadlock(error):
             raise
-        raise SlotUnavailable(
-            alternatives=_alternatives(service, start, now, consultation)
-        ) from error
+        raise SlotUnavailable() from error
+    # Known now, so neither the notifications nor the API answer query for it again.
+    _CONSULTATION_FIELD.set_cached_value(appointment, booked_consultation)
     return appointment
 
 
@@ -645,7 +675,13 @@ def _revalidate_expired_hold(appointment, now):
         )
 
 
-def _consultation_of(appointment):
+def consultation_is_known(appointment) -> bool:
+    """Whether ``appointment.consultation`` is answered from memory (a booking just placed
+    it, or found there is none), so reading it costs no query."""
+    return _CONSULTATION_FIELD.is_cached(appointment)
+
+
+def consultation_of(appointment):
     """The appointment's consultation (the cached instance when there is one), or None."""
     try:
         return appointment.consultation
@@ -661,7 +697,7 @@ def _finalise(appointment, name, email, phone, language, now) -> BookingResult:
     appointment.status, appointment.hold_expires_at = status, hold_until
     appointment.confirmed_at = confirmed_at
     appointment.save()
-    consultation = _consultation_of(appointment)
+    consultation = consultation_of(appointment)
     if consultation is not None:
         consultation.status = consultation_status
         consultation.confirmed_at = confirmed_at
@@ -685,7 +721,7 @@ def _announce(appointment, now) -> BookingResult:
         appointment=appointment,
         manage_token=make_manage_token(appointment),
         confirm_token=confirm_token,
-        consultation=_consultation_of(appointment),
+        consultation=consultation_of(appointment),
     )
 
 
@@ -712,7 +748,10 @@ def book(
     _check_ip(client_ip, strict)
     _check_contact_rate(email, phone, strict)
     _check_open_bookings(email, phone, now)
-    with transaction.atomic():
+    with (
+        _offering_alternatives(service, start, now, consultation, location),
+        transaction.atomic(),
+    ):
         appointment = _hold(
             service,
             start,

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from willkommen.organisations.models import Desk, DeskKind, OpeningHours
 
+from . import config_cache
 from .models import ClosingDay, LocationSchedule
 from .shifts import LOCAL_ZONE, duty_intervals, local_datetime
 
@@ -63,9 +64,14 @@ class OfficeSlot:
 
 
 def schedule_for(location) -> LocationSchedule:
-    """The location's booking rules, created with the defaults if it has none yet."""
-    schedule, _created = LocationSchedule.objects.get_or_create(location=location)
-    return schedule
+    """The location's booking rules, created with the defaults if it has none yet.
+    Memoised (``config_cache``): treat the result as read-only."""
+
+    def build():
+        schedule, _created = LocationSchedule.objects.get_or_create(location=location)
+        return schedule
+
+    return config_cache.memoised(("schedule", location.pk), build)
 
 
 @lru_cache(maxsize=64)
@@ -85,12 +91,22 @@ def closed_days(location, first_day: date, last_day: date) -> set[date]:
         for day in public_holidays(location.federal_state, first_day, last_day)
         if first_day <= day <= last_day
     }
-    days.update(
-        ClosingDay.objects.filter(
-            location=location, date__gte=first_day, date__lte=last_day
-        ).values_list("date", flat=True)
-    )
+    for year in range(first_day.year, last_day.year + 1):
+        days.update(
+            day for day in _closing_days_of_year(location.pk, year) if first_day <= day <= last_day
+        )
     return days
+
+
+def _closing_days_of_year(location_id: int, year: int) -> frozenset[date]:
+    return config_cache.memoised(
+        ("closing-days", location_id, year),
+        lambda: frozenset(
+            ClosingDay.objects.filter(location_id=location_id, date__year=year).values_list(
+                "date", flat=True
+            )
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -110,12 +126,46 @@ def booking_window(schedule: LocationSchedule, now: datetime) -> BookingWindow:
 
 
 def _opening_by_weekday(location):
-    by_weekday = defaultdict(list)
-    for weekday, opens, closes in OpeningHours.objects.filter(location=location).values_list(
-        "weekday", "opens", "closes"
-    ):
-        by_weekday[weekday].append((opens, closes))
-    return by_weekday
+    """{weekday: [(opens, closes), ...]} for all seven weekdays (memoised, read-only)."""
+
+    def build():
+        by_weekday = {weekday: [] for weekday in range(7)}
+        for weekday, opens, closes in OpeningHours.objects.filter(location=location).values_list(
+            "weekday", "opens", "closes"
+        ):
+            by_weekday[weekday].append((opens, closes))
+        return by_weekday
+
+    return config_cache.memoised(("opening-hours", location.pk), build)
+
+
+def location_by_id(location_id: int):
+    """The location (memoised, read-only)."""
+    from willkommen.organisations.models import Location
+
+    return config_cache.memoised(
+        ("location", location_id), lambda: Location.objects.get(pk=location_id)
+    )
+
+
+def _desks_by_location(service, location=None):
+    """[(location, (desk id, ...)), ...] of the active office desks that handle ``service``
+    (memoised, read-only)."""
+
+    def build():
+        desks = Desk.objects.filter(
+            services=service, is_active=True, kind=DeskKind.OFFICE_DESK, location__is_active=True
+        )
+        if location is not None:
+            desks = desks.filter(location=location)
+        grouped, locations = defaultdict(list), {}
+        for desk in desks.select_related("location").order_by("id"):
+            grouped[desk.location_id].append(desk.id)
+            locations[desk.location_id] = desk.location
+        return [(locations[pk], tuple(ids)) for pk, ids in grouped.items()]
+
+    key = ("desks", service.pk, location.pk if location is not None else None)
+    return config_cache.memoised(key, build)
 
 
 def _days(first_day: date, last_day: date):
@@ -216,6 +266,15 @@ def _subtract(free, busy):
     return result
 
 
+def _memoised_duty_intervals(location, first_day, last_day):
+    """``shifts.duty_intervals`` through the configuration memo: building the weekly
+    pattern into ~1,000 intervals was a quarter of an eight-week availability query."""
+    return config_cache.memoised(
+        ("duty", location.pk, first_day, last_day),
+        lambda: tuple(duty_intervals(location, first_day, last_day)),
+    )
+
+
 class _CounsellorIndex:
     """Free counselling time per counsellor and day, ranked for one request."""
 
@@ -243,24 +302,34 @@ class _CounsellorIndex:
         self.interpreter = interpreter
         intervals = [
             interval
-            for interval in duty_intervals(location, first_day, last_day)
+            for interval in _memoised_duty_intervals(location, first_day, last_day)
             if interval.start.astimezone(LOCAL_ZONE).date() not in closed
         ]
         counsellor_ids = {interval.counsellor_id for interval in intervals}
 
         speaks = set()
         if language:
-            speaks = set(
-                StaffMember.languages.through.objects.filter(
-                    staffmember_id__in=counsellor_ids, language__code=language
-                ).values_list("staffmember_id", flat=True)
+            speaks = counsellor_ids & config_cache.memoised(
+                ("speakers", language),
+                lambda: frozenset(
+                    StaffMember.languages.through.objects.filter(
+                        language__code=language
+                    ).values_list("staffmember_id", flat=True)
+                ),
             )
         topic_score = defaultdict(int)
         if topics:
-            for staff_id in StaffMember.topics.through.objects.filter(
-                staffmember_id__in=counsellor_ids, topic__slug__in=list(topics)
-            ).values_list("staffmember_id", flat=True):
-                topic_score[staff_id] += 1
+            for topic in topics:
+                experts = config_cache.memoised(
+                    ("topic-experts", topic),
+                    lambda topic=topic: frozenset(
+                        StaffMember.topics.through.objects.filter(topic__slug=topic).values_list(
+                            "staffmember_id", flat=True
+                        )
+                    ),
+                )
+                for staff_id in counsellor_ids & experts:
+                    topic_score[staff_id] += 1
 
         eligible = speaks if language and not interpreter else counsellor_ids
 
@@ -479,22 +548,12 @@ def find_slots(
     now = now or timezone.now()
     language = _normalise_language(language)
     topics = _normalise_topics(topics)
-    desks = Desk.objects.filter(
-        services=service, is_active=True, kind=DeskKind.OFFICE_DESK, location__is_active=True
-    )
-    if location is not None:
-        desks = desks.filter(location=location)
-    desks_by_location = defaultdict(list)
-    locations = {}
-    for desk in desks.select_related("location").order_by("id"):
-        desks_by_location[desk.location_id].append(desk.id)
-        locations[desk.location_id] = desk.location
     slots = []
     duration = timedelta(minutes=service.duration_minutes)
-    for location_id, desk_ids in desks_by_location.items():
+    for desk_location, desk_ids in _desks_by_location(service, location):
         slots.extend(
             _slots_at_location(
-                locations[location_id],
+                desk_location,
                 desk_ids,
                 duration,
                 date_from,
@@ -685,6 +744,7 @@ __all__ = [
     "consultation_options",
     "find_consultation_around",
     "find_slots",
+    "location_by_id",
     "nearest_slots",
     "schedule_for",
     "slot_at",

@@ -17,7 +17,21 @@ def _refresh_after_commit(kind, pk):
     # consultation into an error for the person who made it.
     from .tasks import refresh_fact
 
-    transaction.on_commit(lambda: refresh_fact.enqueue(kind, pk), robust=True)
+    connection = transaction.get_connection()
+    key = (kind, pk)
+    # One refresh per record and transaction: a booking saves its appointment, its
+    # consultation and the topics, and each save would otherwise queue the same task.
+    if connection.in_atomic_block and any(
+        getattr(callback, "fact_key", None) == key
+        for _savepoints, callback, _robust in connection.run_on_commit
+    ):
+        return
+
+    def enqueue():
+        refresh_fact.enqueue(kind, pk)
+
+    enqueue.fact_key = key
+    transaction.on_commit(enqueue, robust=True)
 
 
 def consultation_saved(sender, instance, raw=False, **kwargs):
