@@ -119,10 +119,10 @@ def test_one_statistics_refresh_per_booking(world, django_capture_on_commit_call
             consultation=services.ConsultationRequest("ar", ("work",), False),
             now=NOW,
         )
-    refreshes = [getattr(callback, "fact_key", None) for callback in callbacks]
+    refreshes = [getattr(callback, "outbox_key", None) for callback in callbacks]
     appointment = Appointment.objects.get()
     # The appointment, its consultation and its topics each saved: one refresh, not three.
-    assert refreshes.count(("appointment", appointment.pk)) == 1
+    assert refreshes.count(("fact", "appointment", appointment.pk)) == 1
 
 
 def test_opening_hours_memo_is_per_location(world, organisations):

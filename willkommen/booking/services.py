@@ -710,13 +710,13 @@ def _announce(appointment, now) -> BookingResult:
     confirm_token = None
     if appointment.status == AppointmentStatus.PENDING_CONFIRMATION:
         confirm_token = make_confirm_token(appointment)
-        signals.send_after_commit(
+        signals.send(
             signals.booking_pending_confirmation,
             appointment=appointment,
             confirm_token=confirm_token,
         )
     else:
-        signals.send_after_commit(signals.booking_confirmed, appointment=appointment)
+        signals.send(signals.booking_confirmed, appointment=appointment)
     return BookingResult(
         appointment=appointment,
         manage_token=make_manage_token(appointment),
@@ -798,7 +798,7 @@ def confirm_booking(appointment: Appointment, *, now=None) -> Appointment:
         ConsultationBooking.objects.filter(
             appointment=appointment, status=ConsultationBookingStatus.PENDING_CONFIRMATION
         ).update(status=ConsultationBookingStatus.BOOKED, confirmed_at=now)
-        signals.send_after_commit(signals.booking_confirmed, appointment=appointment)
+        signals.send(signals.booking_confirmed, appointment=appointment)
     return appointment
 
 
@@ -830,7 +830,7 @@ def cancel_booking(appointment: Appointment, *, now=None) -> Appointment:
                 ConsultationBookingStatus.BOOKED,
             ],
         ).update(status=ConsultationBookingStatus.CANCELLED, cancelled_at=now)
-        signals.send_after_commit(signals.booking_cancelled, appointment=appointment)
+        signals.send(signals.booking_cancelled, appointment=appointment)
     return appointment
 
 
@@ -856,9 +856,9 @@ def cancel_consultation(appointment: Appointment, *, now=None) -> Appointment:
             appointment.status = AppointmentStatus.CANCELLED
             appointment.cancelled_at = now
             appointment.save(update_fields=["status", "cancelled_at"])
-            signals.send_after_commit(signals.booking_cancelled, appointment=appointment)
+            signals.send(signals.booking_cancelled, appointment=appointment)
         else:
-            signals.send_after_commit(signals.booking_moved, appointment=appointment)
+            signals.send(signals.booking_moved, appointment=appointment)
     return appointment
 
 
@@ -941,7 +941,7 @@ def move_booking(
                     lambda option: _reassign(consultation, option),
                     exclude_appointment_id=appointment.pk,
                 )
-        signals.send_after_commit(signals.booking_moved, appointment=appointment)
+        signals.send(signals.booking_moved, appointment=appointment)
     return appointment
 
 
@@ -999,7 +999,7 @@ def move_consultation(appointment: Appointment, new_start: datetime, *, now=None
             lambda option: _reassign(consultation, option),
             exclude_appointment_id=appointment.pk,
         )
-        signals.send_after_commit(signals.booking_moved, appointment=appointment)
+        signals.send(signals.booking_moved, appointment=appointment)
     return appointment
 
 

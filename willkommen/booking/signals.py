@@ -1,11 +1,12 @@
 """What happened to a booking, for whoever needs to tell the client.
 
-Sent by ``services.py`` only after the transaction commits (``transaction.on_commit``), so a
-receiver never mails about a booking that was rolled back. Receivers (e-mail, SMS, .ics)
-live in ``receivers.py``; the booking core knows nothing about notifications.
+Sent by ``services.py`` inside the booking's transaction. Receivers queue their work
+through ``willkommen.outbox``, which commits the task with the booking (database queue) or
+hands it over after the commit (Redis queue), so a receiver never mails about a booking
+that was rolled back. Receivers (e-mail, SMS, .ics) live in ``receivers.py``; the booking
+core knows nothing about notifications.
 """
 
-from django.db import transaction
 from django.dispatch import Signal
 
 # Keyword arguments: appointment.
@@ -18,6 +19,6 @@ booking_cancelled = Signal()
 booking_moved = Signal()
 
 
-def send_after_commit(signal: Signal, **kwargs):
-    """Send ``signal`` once the current transaction has committed (at once outside one)."""
-    transaction.on_commit(lambda: signal.send(sender="booking", **kwargs))
+def send(signal: Signal, **kwargs):
+    """Sends ``signal`` now, inside the caller's transaction (see the module docstring)."""
+    signal.send(sender="booking", **kwargs)

@@ -6,32 +6,20 @@ not installed (e.g. in a trimmed test configuration).
 """
 
 from django.apps import apps
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save
+
+from willkommen import outbox
 
 from . import facts
 
 
 def _refresh_after_commit(kind, pk):
-    # robust: a failing enqueue is logged and must never turn a saved booking or
-    # consultation into an error for the person who made it.
+    """Queues one refresh of the record's fact per transaction, with that transaction
+    (``willkommen.outbox``): a booking saves its appointment, its consultation and the
+    topics, and each save would otherwise queue the same task."""
     from .tasks import refresh_fact
 
-    connection = transaction.get_connection()
-    key = (kind, pk)
-    # One refresh per record and transaction: a booking saves its appointment, its
-    # consultation and the topics, and each save would otherwise queue the same task.
-    if connection.in_atomic_block and any(
-        getattr(callback, "fact_key", None) == key
-        for _savepoints, callback, _robust in connection.run_on_commit
-    ):
-        return
-
-    def enqueue():
-        refresh_fact.enqueue(kind, pk)
-
-    enqueue.fact_key = key
-    transaction.on_commit(enqueue, robust=True)
+    outbox.enqueue(refresh_fact, kind, pk, dedupe_key=("fact", kind, pk))
 
 
 def consultation_saved(sender, instance, raw=False, **kwargs):
