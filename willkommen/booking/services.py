@@ -301,7 +301,9 @@ def _expire(appointments, now):
 
 def _lock_desk(desk_id):
     """Row lock on the desk: concurrent bookings of this desk wait here."""
-    Desk.objects.select_for_update().filter(pk=desk_id).values_list("pk", flat=True).first()
+    # No ordering: Desk's default ordering joins the location, and FOR UPDATE would then
+    # lock the location row too and make every booking at a location wait for each other.
+    list(Desk.objects.select_for_update().filter(pk=desk_id).order_by().values_list("pk"))
 
 
 def _lock_counsellors(counsellor_ids):

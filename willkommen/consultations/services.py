@@ -94,7 +94,7 @@ def start_booked(user, booking_id, now=None) -> Consultation:
     Booking = booking_model()
     with transaction.atomic():
         booking = (
-            Booking.objects.select_for_update()
+            Booking.objects.select_for_update(of=("self",))
             .select_related("appointment", "counsellor", "language")
             .filter(pk=booking_id)
             .first()
@@ -135,7 +135,7 @@ def mark_booking_no_show(user, booking_id) -> None:
     Booking = booking_model()
     with transaction.atomic():
         booking = (
-            Booking.objects.select_for_update()
+            Booking.objects.select_for_update(of=("self",))
             .select_related("counsellor")
             .filter(pk=booking_id)
             .first()
