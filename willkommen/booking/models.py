@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # Short codes clients read aloud or type: no 0/O, 1/I/L, no vowels (no accidental words).
 CODE_ALPHABET = "23456789BCDFGHJKMNPQRSTVWXYZ"
@@ -32,7 +33,7 @@ def new_booking_code() -> str:
 
 
 class AppointmentStatus(models.TextChoices):
-    HELD = "held", _("Held")
+    HELD = "held", pgettext_lazy("booking status: reserved for a few minutes", "Held")
     PENDING_CONFIRMATION = "pending_confirmation", _("Waiting for confirmation")
     BOOKED = "booked", _("Booked")
     CANCELLED = "cancelled", _("Cancelled")
@@ -43,7 +44,7 @@ class AppointmentStatus(models.TextChoices):
 
 
 class ConsultationBookingStatus(models.TextChoices):
-    HELD = "held", _("Held")
+    HELD = "held", pgettext_lazy("booking status: reserved for a few minutes", "Held")
     PENDING_CONFIRMATION = "pending_confirmation", _("Waiting for confirmation")
     BOOKED = "booked", _("Booked")
     CANCELLED = "cancelled", _("Cancelled")
@@ -147,6 +148,9 @@ class Appointment(models.Model):
     language = models.CharField(_("language for messages"), max_length=8, default="de")
     is_external = models.BooleanField(_("booked in another system"), default=False)
     external_reference = models.CharField(_("external reference"), max_length=100, blank=True)
+    # Grows with every change the client is told about (move, cancellation): the
+    # calendar file's SEQUENCE.
+    revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)

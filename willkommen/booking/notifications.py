@@ -14,6 +14,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format, time_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vText
@@ -60,12 +61,9 @@ def _uid(appointment, part: str) -> str:
 
 
 def _sequence(appointment, now) -> int:
-    """RFC 5545 wants SEQUENCE to grow with every revision the organiser sends. Bookings
-    keep no revision counter, so the seconds since the booking was made serve as one: it
-    grows with every later file (after a move, after a cancellation), and calendar apps
-    replace the older event by the newer one."""
-    created = appointment.created_at or now
-    return max(0, int((now - created).total_seconds()))
+    """RFC 5545 wants SEQUENCE to grow with every revision the organiser sends: the
+    booking's revision counter, raised by every move and cancellation."""
+    return appointment.revision
 
 
 def _documents_text(service) -> str:
@@ -215,8 +213,8 @@ def sms_text(kind: str, context: dict, subject: str) -> str:
     appointment = context["appointment"]
     start = timezone.localtime(appointment.start)
     when = _("%(date)s at %(time)s") % {
-        "date": start.strftime("%d.%m.%Y"),
-        "time": start.strftime("%H:%M"),
+        "date": date_format(start, "SHORT_DATE_FORMAT"),
+        "time": time_format(start, "H:i"),
     }
     link = context.get("confirm_url") if kind == "confirm_request" else context.get("manage_url")
     return " ".join(part for part in (subject, when, link or "") if part)

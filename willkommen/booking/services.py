@@ -32,7 +32,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -804,6 +804,13 @@ def confirm_booking(appointment: Appointment, *, now=None) -> Appointment:
     return appointment
 
 
+def _revise(appointment):
+    """Counts one more revision of what the client was sent (RFC 5545 SEQUENCE: calendar
+    apps replace an event only by one with a higher number)."""
+    Appointment.objects.filter(pk=appointment.pk).update(revision=F("revision") + 1)
+    appointment.revision += 1
+
+
 def _require_changeable(appointment, now):
     if appointment.status not in CHANGEABLE_APPOINTMENT_STATUSES or appointment.start <= now:
         raise NotChangeable()
@@ -832,6 +839,7 @@ def cancel_booking(appointment: Appointment, *, now=None) -> Appointment:
                 ConsultationBookingStatus.BOOKED,
             ],
         ).update(status=ConsultationBookingStatus.CANCELLED, cancelled_at=now)
+        _revise(appointment)
         signals.send(signals.booking_cancelled, appointment=appointment)
     return appointment
 
@@ -858,8 +866,10 @@ def cancel_consultation(appointment: Appointment, *, now=None) -> Appointment:
             appointment.status = AppointmentStatus.CANCELLED
             appointment.cancelled_at = now
             appointment.save(update_fields=["status", "cancelled_at"])
+            _revise(appointment)
             signals.send(signals.booking_cancelled, appointment=appointment)
         else:
+            _revise(appointment)
             signals.send(signals.booking_moved, appointment=appointment)
     return appointment
 
@@ -943,6 +953,7 @@ def move_booking(
                     lambda option: _reassign(consultation, option),
                     exclude_appointment_id=appointment.pk,
                 )
+        _revise(appointment)
         signals.send(signals.booking_moved, appointment=appointment)
     return appointment
 
@@ -1001,6 +1012,7 @@ def move_consultation(appointment: Appointment, new_start: datetime, *, now=None
             lambda option: _reassign(consultation, option),
             exclude_appointment_id=appointment.pk,
         )
+        _revise(appointment)
         signals.send(signals.booking_moved, appointment=appointment)
     return appointment
 
