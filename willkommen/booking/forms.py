@@ -4,11 +4,17 @@ is given, the privacy notice is accepted); the booking rules themselves are chec
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from willkommen.forms import KernFormMixin
 from willkommen.organisations.models import Language, Location, Topic
 
 from .services import ConsultationRequest
+
+# "Booked elsewhere": the other system's appointment length, which places the consultation
+# after it (the client picks one; most offices book 15 to 60 minutes).
+EXTERNAL_LENGTH_CHOICES = (15, 20, 30, 45, 60, 90, 120)
+EXTERNAL_DEFAULT_MINUTES = 30
 
 
 def language_choices():
@@ -81,7 +87,8 @@ class ContactForm(KernFormMixin, forms.Form):
             "I have read the privacy notice and agree that my details are used for this booking."
         ),
     )
-    form_token = forms.CharField(widget=forms.HiddenInput)
+    # Hidden, but its label names it in the error summary if it ever goes missing.
+    form_token = forms.CharField(label=_("Form check"), widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,6 +122,15 @@ class ExternalAppointmentForm(ContactForm):
         label=_("Time of your office appointment"),
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
+    duration = forms.TypedChoiceField(
+        label=_("Length of your office appointment"),
+        coerce=int,
+        initial=EXTERNAL_DEFAULT_MINUTES,
+        # A form cached from before this field existed still books (with the default).
+        required=False,
+        empty_value=EXTERNAL_DEFAULT_MINUTES,
+        help_text=_("If you do not know it, keep 30 minutes."),
+    )
     reference = forms.CharField(
         label=_("Reference of your office appointment"),
         max_length=100,
@@ -131,6 +147,7 @@ class ExternalAppointmentForm(ContactForm):
         "location",
         "date",
         "time",
+        "duration",
         "reference",
         "language",
         "topics",
@@ -144,6 +161,13 @@ class ExternalAppointmentForm(ContactForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["location"].queryset = Location.objects.filter(is_active=True)
+        self.fields["duration"].choices = [
+            (
+                minutes,
+                ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes},
+            )
+            for minutes in EXTERNAL_LENGTH_CHOICES
+        ]
         self.fields["language"].choices = language_choices()
         self.fields["topics"].choices = [
             (topic.slug, topic.name) for topic in Topic.objects.filter(is_active=True)
