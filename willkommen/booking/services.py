@@ -135,7 +135,10 @@ def get_bookable_service(service_or_id) -> OfficeService:
         service = service_or_id
     else:
         try:
-            service = OfficeService.objects.get(pk=int(service_or_id))
+            service_id = int(service_or_id)
+            if not 0 < service_id < 2**63:  # beyond any id; PostgreSQL would refuse it
+                raise ValueError(service_id)
+            service = engine.service_by_id(service_id)
         except (OfficeService.DoesNotExist, TypeError, ValueError) as error:
             raise UnknownService() from error
     if not service.bookable_online:

@@ -148,6 +148,15 @@ def location_by_id(location_id: int):
     )
 
 
+def service_by_id(service_id: int):
+    """The office service (memoised, read-only); OfficeService.DoesNotExist if unknown."""
+    from willkommen.organisations.models import OfficeService
+
+    return config_cache.memoised(
+        ("service", service_id), lambda: OfficeService.objects.get(pk=service_id)
+    )
+
+
 def _desks_by_location(service, location=None):
     """[(location, (desk id, ...)), ...] of the active office desks that handle ``service``
     (memoised, read-only)."""
@@ -747,5 +756,6 @@ __all__ = [
     "location_by_id",
     "nearest_slots",
     "schedule_for",
+    "service_by_id",
     "slot_at",
 ]
