@@ -92,6 +92,57 @@ def run_clients(make_request, seconds):
     }
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu_seconds(pid) -> float:
+    """User + system CPU of one process from /proc (0 if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def server_pids(server, database_name):
+    """(gunicorn's master and workers, the PostgreSQL backends serving the benchmark
+    database): persistent connections, so the same processes all phase long."""
+    app_pids = [server.pid]
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+            if parent == server.pid:
+                app_pids.append(int(entry))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [database_name],
+        )
+        database_pids = [row[0] for row in cursor.fetchall()]
+    return app_pids, database_pids
+
+
+def measure_cpu(server, database_name, run):
+    """Runs ``run()`` and adds the CPU milliseconds that the server and its database
+    backends spent per successful request: unlike requests per second, this does not
+    depend on what else the machine is doing."""
+    app_before, db_before = server_pids(server, database_name)
+    before = {pid: process_cpu_seconds(pid) for pid in app_before + db_before}
+    result = run()
+    app_after, db_after = server_pids(server, database_name)
+    requests = max(1, result["ok"])
+    for key, pids in (("app_cpu_ms", app_after), ("db_cpu_ms", db_after)):
+        spent = sum(process_cpu_seconds(pid) - before.get(pid, 0.0) for pid in pids)
+        result[key] = 1000 * spent / requests
+    result["cpu_ms"] = result["app_cpu_ms"] + result["db_cpu_ms"]
+    return result
+
+
 def http(method, url, body=None, headers=None):
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(  # noqa: S310 - our own server on localhost
@@ -176,8 +227,14 @@ def main():
         else:
             raise RuntimeError("gunicorn did not come up")
 
-        trivial = run_clients(
-            lambda client, n: http("GET", f"{base}/healthz") == 200, PHASE_SECONDS
+        # Warm every worker's database connection, so the backends are there to measure.
+        run_clients(lambda client, n: http("GET", f"{base}/healthz") == 200, 1)
+        trivial = measure_cpu(
+            server,
+            test_name,
+            lambda: run_clients(
+                lambda client, n: http("GET", f"{base}/healthz") == 200, PHASE_SECONDS
+            ),
         )
 
         lock = threading.Lock()
@@ -204,7 +261,7 @@ def main():
             # answer, but only 201 counts as a booking.
             return status == 201
 
-        bookings = run_clients(book, PHASE_SECONDS)
+        bookings = measure_cpu(server, test_name, lambda: run_clients(book, PHASE_SECONDS))
 
         # Raw single-row insert transactions on the same database, 20 connections.
         dsn = (
@@ -235,6 +292,14 @@ def main():
                 f"{label:38}{result['per_second']:12.1f}{result['median_ms']:11.1f}"
                 f"{result['ok']:8d}{result['errors']:7d}"
             )
+        print(
+            f"\nserver CPU per successful request (gunicorn + PostgreSQL backends): "
+            f"trivial {trivial['cpu_ms']:.2f} ms ({trivial['app_cpu_ms']:.2f} + "
+            f"{trivial['db_cpu_ms']:.2f}), booking {bookings['cpu_ms']:.2f} ms "
+            f"({bookings['app_cpu_ms']:.2f} + {bookings['db_cpu_ms']:.2f}); on a "
+            f"machine doing nothing else bookings could reach "
+            f"{100 * trivial['cpu_ms'] / bookings['cpu_ms']:.0f} % of the trivial endpoint"
+        )
         print(f"\nbooking answers by status: {dict(sorted(statuses.items()))}")
         print(
             f"bookings reach {100 * bookings['per_second'] / trivial['per_second']:.0f} % of the "
