@@ -1,14 +1,16 @@
 """The JSON API: ``/api/v1/…``, its OpenAPI document at ``/api/openapi.json``.
 
-Each app keeps its endpoints in its own ``api.py`` router; this module only mounts them.
+Each app keeps its endpoints in its own ``api.py`` router; this module only mounts them and
+installs the shared error handling (``willkommen.api_errors``).
 """
 
 from django.http import JsonResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Router
-from ninja.errors import AuthenticationError, ValidationError
 
+from willkommen.api_errors import declare_common_errors, install_error_handlers
 from willkommen.booking.api import router as booking_router
 from willkommen.consultations.api import router as consultations_router
 from willkommen.directory.api import router as directory_router
@@ -27,41 +29,14 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 
+install_error_handlers(api)
 
 
-@api.exception_handler(ValidationError)
-def invalid_input(request, exc):
-    """Schema errors in the same shape as every other API error (detail + code), with the
-    field-level list beside it, so clients handle one format."""
-    problems = []
-    for error in exc.errors:
-        # ninja prefixes the parameter source ("query", "body", "path"); clients want the name.
-        parts = [str(p) for p in error.get("loc", ()) if p not in {"body", "query", "path"}]
-        location = ".".join(parts)
-        problems.append({"field": location, "message": error.get("msg", "")})
-    summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
-    return api.create_response(
-        request,
-        {
-            "detail": gettext("The request is not valid: %(problems)s") % {"problems": summary},
-            "code": "invalid_input",
-            "errors": problems,
-        },
-        status=422,
-    )
-
-
-@api.exception_handler(AuthenticationError)
-def not_authenticated(request, exc):
-    return api.create_response(
-        request,
-        {"detail": gettext("Please log in first."), "code": "not_authenticated"},
-        status=401,
-    )
-
-
+@csrf_exempt
 def api_not_found(request, rest=""):
-    """Unknown paths under /api/ answer in JSON, not with the HTML error page."""
+    """Unknown paths under /api/ answer in JSON, not with the HTML error page – for every
+    method: it writes nothing, so a POST without a CSRF token gets the same JSON 404 (and
+    not Django's HTML 403 page) like the API's own operations, which check CSRF themselves."""
     return JsonResponse(
         {"detail": gettext("This API endpoint does not exist."), "code": "not_found"}, status=404
     )
@@ -78,3 +53,4 @@ for router in (
 ):
     v1.add_router("", router)
 api.add_router("/v1/", v1)
+declare_common_errors(api)

@@ -128,10 +128,10 @@ HTML_WRITES = {
     "booking:hold": "rate limit per client address (BOOKING_RATE_LIMIT_PER_IP)",
     "booking:details": "rate limit per e-mail/phone + open-bookings limit + held slot needed",
     "booking:external": "rate limit per client address and per e-mail/phone",
-    "booking:confirm": "needs the secret confirm token from the e-mail/SMS",
-    "booking:cancel": "needs the secret manage token",
-    "booking:move": "needs the secret manage token",
-    "booking:move_consultation": "needs the secret manage token",
+    "booking:confirm": "secret confirm token + link rate limits (booking/limits.py)",
+    "booking:cancel": "secret manage token + link rate limits (booking/limits.py)",
+    "booking:move": "secret manage token + link rate limits (booking/limits.py)",
+    "booking:move_consultation": "secret manage token + link rate limits (booking/limits.py)",
     "set_language": "only sets the language cookie",
     "accounts:login": "django-axes lock-out per user name and address",
     "accounts:logout": "ends the own session only",
@@ -139,9 +139,9 @@ HTML_WRITES = {
 API_WRITES = {
     ("post", "/api/v1/bookings"): "captcha or API key + rate limits per address and contact",
     ("post", "/api/v1/external-bookings"): "captcha or API key + rate limits",
-    ("delete", "/api/v1/bookings/{code}"): "needs the secret manage token",
-    ("patch", "/api/v1/bookings/{code}"): "needs the secret manage token",
-    ("post", "/api/v1/bookings/{code}/confirm"): "needs the secret confirm token",
+    ("delete", "/api/v1/bookings/{code}"): "secret manage token + link rate limits",
+    ("patch", "/api/v1/bookings/{code}"): "secret manage token + link rate limits",
+    ("post", "/api/v1/bookings/{code}/confirm"): "secret confirm token + link rate limits",
 }
 
 
@@ -212,7 +212,7 @@ def test_html_hold_is_rate_limited(client, office):
 @override_settings(BOOKING_RATE_LIMIT_PER_CONTACT=(4, 86400), BOOKING_MAX_OPEN_PER_CONTACT=9)
 def test_html_details_are_rate_limited_per_contact(client, office):
     """Without the captcha's JavaScript the stricter limit (half: 2) applies. The HTML
-    form answers the refusal on the page (status 200 with the message), not with 429."""
+    form answers the refusal on the page with status 429 and the message."""
     from willkommen.booking.models import Appointment, AppointmentStatus
 
     pages = []
@@ -220,6 +220,7 @@ def test_html_details_are_rate_limited_per_contact(client, office):
         hold(client, office, office.at(hour))
         pages.append(submit_details(client, email="same@example.org"))
     assert [page.status_code for page in pages[:2]] == [302, 302]
+    assert pages[2].status_code == 429
     assert "Too many attempts" in pages[2].content.decode()
     assert Appointment.objects.filter(status=AppointmentStatus.BOOKED).count() == 2
 

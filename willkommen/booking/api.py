@@ -17,14 +17,14 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Header, Query, Router, Schema
 from ninja.responses import Status
 
+from willkommen.api_errors import RETRY_AFTER_HEADER, ErrorOut
 from willkommen.organisations.models import OfficeService
 from willkommen.scheduling import slots as engine
 from willkommen.scheduling.shifts import LOCAL_ZONE
 
-from . import captcha, services
-from .errors import BookingError, CaptchaInvalid, SlotUnavailable
+from . import captcha, limits, services
+from .errors import BookingError, CaptchaInvalid, RateLimited, SlotUnavailable
 from .models import ApiKey, Appointment, ConsultationBooking, IdempotencyRecord
-from .tokens import appointment_for_token
 
 router = Router(tags=["booking"])
 
@@ -35,11 +35,6 @@ IDEMPOTENCY_HOURS = 24
 # ---------------------------------------------------------------------------------------
 # Schemas
 # ---------------------------------------------------------------------------------------
-
-
-class ErrorOut(Schema):
-    detail: str
-    code: str
 
 
 class LocationOut(Schema):
@@ -190,12 +185,15 @@ def _slot_out(slot) -> dict:
 
 
 def _booking_out(appointment: Appointment) -> dict:
-    consultation = (
-        ConsultationBooking.objects.filter(appointment=appointment)
-        .select_related("language")
-        .prefetch_related("topics")
-        .first()
-    )
+    if services.consultation_is_known(appointment):
+        consultation = services.consultation_of(appointment)
+    else:
+        consultation = (
+            ConsultationBooking.objects.filter(appointment=appointment)
+            .select_related("language")
+            .prefetch_related("topics")
+            .first()
+        )
     service = appointment.service
     pending = appointment.status == "pending_confirmation"
     return {
@@ -227,15 +225,19 @@ def _booking_out(appointment: Appointment) -> dict:
     }
 
 
-def _error_body(error: BookingError):
+def _error_body(error: BookingError, response: HttpResponse | None = None):
+    """Status and structured body of a refusal; a rate limit also says when to try again
+    (``Retry-After``) on ``response``, the operation's temporal response."""
+    if isinstance(error, RateLimited) and response is not None:
+        response[RETRY_AFTER_HEADER] = str(error.retry_after)
     body = error.as_dict()
     if isinstance(error, SlotUnavailable):
         body["alternatives"] = [_slot_out(slot) for slot in error.alternatives]
     return error.status, body
 
 
-def _error(error: BookingError) -> Status:
-    return Status(*_error_body(error))
+def _error(error: BookingError, response: HttpResponse | None = None) -> Status:
+    return Status(*_error_body(error, response))
 
 
 def _client_ip(request) -> str:
@@ -286,6 +288,10 @@ def _idempotent(request, key, scope, compute):
             except Exception:
                 existing.delete()
                 raise
+            if status == RateLimited.status:
+                # Not an answer to the request: the same key may try again after the wait.
+                existing.delete()
+                return status, body
             existing.status_code, existing.response = status, body
             existing.save(update_fields=["status_code", "response"])
             return status, body
@@ -302,8 +308,10 @@ def _idempotent(request, key, scope, compute):
     return existing.status_code, existing.response
 
 
-def _manage(code: str, token: str | None):
-    return appointment_for_token(code, token or "")
+def _manage(request, code: str, token: str | None, confirm=False):
+    """The booking of a manage (or confirm) token; refused tokens are rate-limited per code
+    and per client address (``limits``)."""
+    return limits.appointment_for_link(code, token or "", _client_ip(request), confirm=confirm)
 
 
 # ---------------------------------------------------------------------------------------
@@ -418,6 +426,7 @@ def get_captcha(request):
 def create_booking(
     request,
     payload: BookingIn,
+    response: HttpResponse,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
     api_key: str | None = Header(None, alias="X-Api-Key"),
 ):
@@ -439,7 +448,7 @@ def create_booking(
                 client_ip=None if api_key else _client_ip(request),
             )
         except BookingError as error:
-            return _error_body(error)
+            return _error_body(error, response)
         body = _booking_out(result.appointment)
         body["manage_token"] = result.manage_token
         return 201, body
@@ -460,6 +469,7 @@ def create_booking(
 def create_external_booking(
     request,
     payload: ExternalBookingIn,
+    response: HttpResponse,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
     api_key: str | None = Header(None, alias="X-Api-Key"),
 ):
@@ -489,7 +499,7 @@ def create_external_booking(
                 client_ip=None if api_key else _client_ip(request),
             )
         except BookingError as error:
-            return _error_body(error)
+            return _error_body(error, response)
         body = _booking_out(result.appointment)
         body["manage_token"] = result.manage_token
         return 201, body
@@ -499,39 +509,58 @@ def create_external_booking(
 
 @router.get(
     "bookings/{code}",
-    response={200: BookingOut, 403: ErrorOut},
+    response={200: BookingOut, 403: ErrorOut, 429: ErrorOut},
     summary="A booking, for its client (X-Manage-Token)",
 )
-def get_booking(request, code: str, token: str | None = Header(None, alias="X-Manage-Token")):
+def get_booking(
+    request,
+    code: str,
+    response: HttpResponse,
+    token: str | None = Header(None, alias="X-Manage-Token"),
+):
     try:
-        appointment = _manage(code, token)
+        appointment = _manage(request, code, token)
     except BookingError as error:
-        return _error(error)
+        return _error(error, response)
     return Status(200, _booking_out(appointment))
 
 
 @router.delete(
     "bookings/{code}",
-    response={200: BookingOut, 403: ErrorOut, 409: ErrorOut},
+    response={200: BookingOut, 403: ErrorOut, 409: ErrorOut, 429: ErrorOut},
     summary="Cancel a booking (both parts); the slot is free at once",
 )
-def cancel_booking(request, code: str, token: str | None = Header(None, alias="X-Manage-Token")):
+def cancel_booking(
+    request,
+    code: str,
+    response: HttpResponse,
+    token: str | None = Header(None, alias="X-Manage-Token"),
+):
     try:
-        appointment = services.cancel_booking(_manage(code, token))
+        appointment = _manage(request, code, token)
+        limits.check_change(appointment, _client_ip(request))
+        appointment = services.cancel_booking(appointment)
     except BookingError as error:
-        return _error(error)
+        return _error(error, response)
     return Status(200, _booking_out(appointment))
 
 
 @router.patch(
     "bookings/{code}",
-    response={200: BookingOut, 403: ErrorOut, 409: SlotUnavailableOut | ErrorOut, 422: ErrorOut},
+    response={
+        200: BookingOut,
+        403: ErrorOut,
+        409: SlotUnavailableOut | ErrorOut,
+        422: ErrorOut,
+        429: ErrorOut,
+    },
     summary="Move the appointment or the consultation, or cancel only the consultation",
 )
 def change_booking(
     request,
     code: str,
     payload: BookingChangeIn,
+    response: HttpResponse,
     token: str | None = Header(None, alias="X-Manage-Token"),
 ):
     if (
@@ -541,7 +570,8 @@ def change_booking(
     ):
         return Status(422, {"detail": str(_("Nothing to change.")), "code": "nothing_to_change"})
     try:
-        appointment = _manage(code, token)
+        appointment = _manage(request, code, token)
+        limits.check_change(appointment, _client_ip(request))
         # Several changes in one request: all of them or none.
         with transaction.atomic():
             if payload.start is not None:
@@ -553,43 +583,49 @@ def change_booking(
             elif payload.consultation_start is not None:
                 appointment = services.move_consultation(appointment, payload.consultation_start)
     except BookingError as error:
-        return _error(error)
+        return _error(error, response)
     appointment.refresh_from_db()
     return Status(200, _booking_out(appointment))
 
 
 @router.post(
     "bookings/{code}/confirm",
-    response={200: BookingOut, 403: ErrorOut, 409: ErrorOut},
+    response={200: BookingOut, 403: ErrorOut, 409: ErrorOut, 429: ErrorOut},
     summary="Double opt-in: confirm with the token from the confirmation message",
 )
-def confirm_booking(request, code: str, token: str | None = Header(None, alias="X-Confirm-Token")):
-    from .tokens import appointment_for_confirm_token
-
+def confirm_booking(
+    request,
+    code: str,
+    response: HttpResponse,
+    token: str | None = Header(None, alias="X-Confirm-Token"),
+):
     try:
-        appointment = services.confirm_booking(appointment_for_confirm_token(code, token or ""))
+        appointment = _manage(request, code, token, confirm=True)
+        limits.check_change(appointment, _client_ip(request))
+        appointment = services.confirm_booking(appointment)
     except BookingError as error:
-        return _error(error)
+        return _error(error, response)
     return Status(200, _booking_out(appointment))
 
 
 @router.get(
     "bookings/{code}/calendar.ics",
-    response={200: None, 403: ErrorOut},
+    response={200: None, 403: ErrorOut, 429: ErrorOut},
     summary="The booking as an iCalendar file (RFC 5545), both parts",
 )
 def booking_calendar(
     request,
     code: str,
+    response: HttpResponse,
     token: str | None = Header(None, alias="X-Manage-Token"),
     manage_token: str | None = Query(None, alias="token", description="instead of the header"),
 ):
     from .notifications import build_ics, ics_filename
 
     try:
-        appointment = _manage(code, token or manage_token)
+        appointment = _manage(request, code, token or manage_token)
     except BookingError as error:
-        return _error(error)
-    response = HttpResponse(build_ics(appointment), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{ics_filename(appointment)}"'
-    return response
+        return _error(error, response)
+    calendar = HttpResponse(build_ics(appointment), content_type="text/calendar; charset=utf-8")
+    calendar["Content-Disposition"] = f'attachment; filename="{ics_filename(appointment)}"'
+    return calendar

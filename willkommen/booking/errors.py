@@ -92,6 +92,13 @@ class RateLimited(BookingError):
     code = "rate_limited"
     status = 429
     default_message = _("Too many attempts. Please wait a few minutes and try again.")
+    # Seconds until the client may try again (the ``Retry-After`` header), when the caller
+    # knows the limit's window; otherwise a few minutes, as the message says.
+    default_retry_after = 300
+
+    def __init__(self, message=None, retry_after=None, **extra):
+        super().__init__(message, **extra)
+        self.retry_after = int(retry_after or self.default_retry_after)
 
 
 class InvalidManageToken(BookingError):

@@ -26,11 +26,11 @@ from willkommen.organisations.models import Desk, DeskKind, OfficeService
 from willkommen.scheduling import slots as engine
 from willkommen.scheduling.shifts import LOCAL_ZONE, local_datetime
 
-from . import captcha, notifications, services
-from .errors import BookingError, InvalidManageToken, SlotUnavailable
+from . import captcha, limits, notifications, services
+from .errors import BookingError, InvalidManageToken, RateLimited, SlotUnavailable
 from .forms import ConsultationChoiceForm, ContactForm, ExternalAppointmentForm
 from .models import Appointment, AppointmentStatus, ConsultationBookingStatus
-from .tokens import appointment_for_confirm_token, appointment_for_token, make_manage_token
+from .tokens import make_manage_token
 
 DAYS_SHOWN = 14
 HOLD_SESSION_KEY = "booking_hold"
@@ -41,6 +41,19 @@ CAPTCHA_FIELD = "altcha"
 
 def client_ip(request):
     return request.META.get("REMOTE_ADDR")
+
+
+def rate_limited_page(request, error):
+    """A rate limit answers 429 with the message in the client's language and
+    ``Retry-After``, on every page of the booking flow."""
+    response = render(
+        request,
+        "pages/error.html",
+        {"title": _("Too many attempts"), "text": error.message},
+        status=error.status,
+    )
+    response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def _captcha_check(request):
@@ -217,7 +230,10 @@ def hold(request, service_id):
             requested=consultation,
         )
     except BookingError as error:
-        return _slot_page(request, service, error=str(error.message), status=error.status)
+        page = _slot_page(request, service, error=str(error.message), status=error.status)
+        if isinstance(error, RateLimited):
+            page["Retry-After"] = str(error.retry_after)
+        return page
     request.session[HOLD_SESSION_KEY] = {"id": appointment.pk, "code": appointment.code}
     return redirect("booking:details")
 
@@ -292,6 +308,7 @@ def details(request):
         return redirect(f"{url}?{urlencode({'day': day})}")
     error = None
     alternatives = []
+    status, retry_after = 200, None
     if request.method == "POST":
         form = ContactForm(request.POST)
         if form.is_valid() and not _spend_form_token(request, form.cleaned_data["form_token"]):
@@ -313,8 +330,11 @@ def details(request):
                 )
             except SlotUnavailable as unavailable:
                 error, alternatives = str(unavailable.message), unavailable.alternatives
+                status = 409
             except BookingError as failure:
                 error = str(failure.message)
+                if isinstance(failure, RateLimited):
+                    status, retry_after = failure.status, failure.retry_after
                 if getattr(failure, "field", None) in form.fields:
                     form.add_error(failure.field, error)
                     error = None
@@ -338,7 +358,10 @@ def details(request):
         "service": appointment.service,
         "hidden": _consultation_hidden(_requested_consultation(appointment)),
     }
-    return render(request, "booking/details.html", context, status=409 if alternatives else 200)
+    response = render(request, "booking/details.html", context, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def _requested_consultation(appointment):
@@ -353,11 +376,12 @@ def _requested_consultation(appointment):
 
 
 def _appointment_or_invalid(request, code, token=None, confirm=False):
+    """The appointment of a manage (or confirm) link. A refused link is counted per code and
+    per address (``limits``): past the limit ``RateLimited`` leaves the view as a 429."""
     token = token if token is not None else request.GET.get("token", "")
     try:
-        if confirm:
-            return appointment_for_confirm_token(code, token), token
-        return appointment_for_token(code, token), token
+        appointment = limits.appointment_for_link(code, token, client_ip(request), confirm)
+        return appointment, token
     except InvalidManageToken as error:
         raise InvalidLink(error) from error
 
@@ -378,13 +402,16 @@ def _invalid_link_page(request, error):
 
 
 def _token_view(view):
-    """Turns a tampered, foreign or expired link into a clear page without any data."""
+    """Turns a tampered, foreign or expired link into a clear page without any data, and a
+    rate limit (too many refused links, or too many changes) into the 429 page."""
 
     def wrapped(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
         except InvalidLink as invalid:
             return _invalid_link_page(request, invalid.error)
+        except RateLimited as limited:
+            return rate_limited_page(request, limited)
 
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
@@ -444,6 +471,7 @@ def _token_url(name, appointment, token):
 @_token_view
 def cancel(request, code):
     appointment, token = _appointment_or_invalid(request, code, request.POST.get("token", ""))
+    limits.check_change(appointment, client_ip(request))
     part = request.POST.get("part", "all")
     try:
         if part == "consultation":
@@ -473,6 +501,7 @@ def move(request, code):
     error = None
     alternatives = []
     if request.method == "POST":
+        limits.check_change(appointment, client_ip(request))
         new_start = _parse_start(request.POST.get("start"))
         keep = request.POST.get("keep_consultation", "1") == "1"
         if new_start is None:
@@ -544,6 +573,7 @@ def move_consultation(request, code):
         return _manage_redirect(appointment, token)
     error = None
     if request.method == "POST":
+        limits.check_change(appointment, client_ip(request))
         new_start = _parse_start(request.POST.get("start"))
         try:
             if new_start is None:
@@ -594,6 +624,7 @@ def confirm(request, code):
         request, code, data.get("token", ""), confirm=True
     )
     if request.method == "POST":
+        limits.check_change(appointment, client_ip(request))
         try:
             appointment = services.confirm_booking(appointment)
         except BookingError as error:
@@ -610,6 +641,7 @@ def confirm(request, code):
 @never_cache
 def external(request):
     error = None
+    status, retry_after = 200, None
     if request.method == "POST":
         form = ExternalAppointmentForm(request.POST)
         if form.is_valid() and not _spend_form_token(request, form.cleaned_data["form_token"]):
@@ -618,7 +650,7 @@ def external(request):
             data = form.cleaned_data
             location = data["location"]
             start_at = local_datetime(data["date"], data["time"])
-            service_minutes = 30
+            service_minutes = data["duration"]
             try:
                 strict = _captcha_check(request)
                 result = services.add_consultation_to_external(
@@ -636,10 +668,17 @@ def external(request):
                 )
             except BookingError as failure:
                 error = str(failure.message)
+                if isinstance(failure, RateLimited):
+                    status, retry_after = failure.status, failure.retry_after
             else:
                 return redirect(_done_url(result.appointment.code, result.manage_token))
         form.data = form.data.copy()
         form.data["form_token"] = _issue_form_token(request)
     else:
         form = ExternalAppointmentForm(initial={"form_token": _issue_form_token(request)})
-    return render(request, "booking/external.html", {"form": form, "error": error})
+    response = render(
+        request, "booking/external.html", {"form": form, "error": error}, status=status
+    )
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response

@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from ninja import Field, Query, Router, Schema
 
+from willkommen.api_errors import ErrorOut
+
 from .models import Offer
 from .referrals import client_language
 from .search import OfferFilters, search_offers
@@ -47,10 +49,6 @@ class OfferOut(Schema):
     email: str
     website: str
     accessibility: str
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 def offer_out(offer, language):

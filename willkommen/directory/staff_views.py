@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from willkommen.accounts.policy import Permission, requires
@@ -87,7 +88,11 @@ def offer_import(request):
         if result.ok:
             messages.success(
                 request,
-                _("Import done: %(created)s offers created, %(updated)s updated.")
+                ngettext(
+                    "Import done: %(created)s offer created, %(updated)s updated.",
+                    "Import done: %(created)s offers created, %(updated)s updated.",
+                    result.created,
+                )
                 % {"created": result.created, "updated": result.updated},
             )
             return redirect("directory_staff:list")
@@ -129,9 +134,11 @@ def referral_sheet(request):
     if ids is None:
         error = _("The list of offers is not valid; please choose them again.")
     elif len(ids) > referrals.MAX_SHEET_OFFERS:
-        error = _("A sheet holds at most %(count)s offers, so that it fits on one page.") % {
-            "count": referrals.MAX_SHEET_OFFERS
-        }
+        error = ngettext(
+            "A sheet holds at most %(count)s offer, so that it fits on one page.",
+            "A sheet holds at most %(count)s offers, so that it fits on one page.",
+            referrals.MAX_SHEET_OFFERS,
+        ) % {"count": referrals.MAX_SHEET_OFFERS}
     offers = referrals.sheet_offers(ids) if ids and not error else []
     if not offers:
         if ids and not error:

@@ -267,13 +267,17 @@ class Language(models.Model):
         return language_name(self.code, get_language()) or self.english_name
 
 
+# ISO 639-3 codes that CLDR names under another key: Dari is "fa_AF" there.
+CLDR_LANGUAGE_KEYS = {"prs": "fa_AF"}
+
+
 def language_name(code, ui_language):
     """The CLDR name of language ``code`` in ``ui_language``, or None if CLDR lacks it."""
     try:
         locale = Locale.parse((ui_language or "de").replace("-", "_"))
     except (UnknownLocaleError, ValueError):
         locale = Locale("de")
-    name = locale.languages.get(code)
+    name = locale.languages.get(code) or locale.languages.get(CLDR_LANGUAGE_KEYS.get(code, ""))
     if not name:
         return None
     return name[:1].upper() + name[1:] if ui_language not in {"ar", "fa"} else name

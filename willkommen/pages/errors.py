@@ -17,6 +17,11 @@ def permission_denied(request, exception=None):
 
 
 def page_not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        # Paths the API's catch-all cannot match (e.g. with a line break) still get JSON.
+        from willkommen.api import api_not_found
+
+        return api_not_found(request)
     return _error(
         request, 404, _("Page not found"), _("This page does not exist or no longer exists.")
     )
@@ -28,4 +33,15 @@ def server_error(request):
         500,
         _("Something went wrong"),
         _("Please try again in a few minutes. Nothing you entered was saved."),
+    )
+
+
+def csrf_failure(request, reason=""):
+    """Replaces Django's CSRF page, which speaks of cookies and Referer headers outside the
+    site's layout. A client meets it after sending a form from a tab left open too long."""
+    return _error(
+        request,
+        403,
+        _("The form has expired"),
+        _("Please go back, reload the page and send the form again. Nothing was saved."),
     )

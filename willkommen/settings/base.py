@@ -140,6 +140,8 @@ SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# A failed CSRF check answers in the visitor's language, inside the layout.
+CSRF_FAILURE_VIEW = "willkommen.pages.errors.csrf_failure"
 
 # Internationalisation: German first, six more UI languages, two of them right-to-left.
 LANGUAGE_CODE = "de"
@@ -188,6 +190,9 @@ else:
         }
     }
 RATELIMIT_USE_CACHE = "default"
+# How long a process may answer from its memo of the scheduling configuration when the
+# cache is not shared (scheduling/config_cache.py); 0 switches the memo off.
+SCHEDULING_CONFIG_CACHE_SECONDS = env_int("SCHEDULING_CONFIG_CACHE_SECONDS", 10, minimum=0)
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -231,12 +236,25 @@ WILLKOMMEN_OPERATOR_NAME = env_str("OPERATOR_NAME", "Landeshauptstadt Hannover")
 # (a background worker has no request to take it from), and the SMS gateway backend.
 WILLKOMMEN_PUBLIC_URL = env_str("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 SMS_BACKEND = env_str("SMS_BACKEND", "willkommen.booking.sms.LogBackend")
+# Caps on SMS sent per hour (willkommen/booking/sms.py), so that bots cannot run up the bill:
+# per phone number and for the whole installation. An SMS over a cap is dropped and logged.
+SMS_MAX_PER_PHONE_PER_HOUR = env_int("SMS_MAX_PER_PHONE_PER_HOUR", 5, minimum=1)
+SMS_MAX_PER_HOUR = env_int("SMS_MAX_PER_HOUR", 500, minimum=1)
 
 # Online booking against bots and scalpers (docs/api.md): open bookings per e-mail/phone,
 # attempts per client address per hour and per contact per day, captcha difficulty.
 BOOKING_MAX_OPEN_PER_CONTACT = env_int("BOOKING_MAX_OPEN_PER_CONTACT", 2, minimum=1)
 BOOKING_RATE_LIMIT_PER_IP = (env_int("BOOKING_RATE_LIMIT_PER_IP", 30, minimum=1), 3600)
 BOOKING_RATE_LIMIT_PER_CONTACT = (env_int("BOOKING_RATE_LIMIT_PER_CONTACT", 6, minimum=1), 86400)
+# The private links (willkommen/booking/limits.py), per hour: refused links (wrong token or
+# unknown code) per code and per address; changes (cancel, move, confirm) per booking and
+# per address.
+BOOKING_RATE_LIMIT_BAD_LINKS = (env_int("BOOKING_RATE_LIMIT_BAD_LINKS", 10, minimum=1), 3600)
+BOOKING_RATE_LIMIT_CHANGES = (env_int("BOOKING_RATE_LIMIT_CHANGES", 10, minimum=1), 3600)
+BOOKING_RATE_LIMIT_CHANGES_PER_IP = (
+    env_int("BOOKING_RATE_LIMIT_CHANGES_PER_IP", 60, minimum=1),
+    3600,
+)
 BOOKING_CAPTCHA_COST = env_int("BOOKING_CAPTCHA_COST", 20, minimum=1)
 BOOKING_CAPTCHA_KEY_PREFIX = env_str("BOOKING_CAPTCHA_KEY_PREFIX", "000")
 BOOKING_CAPTCHA_EXPIRES = env_int("BOOKING_CAPTCHA_EXPIRES", 900, minimum=60)

@@ -11,16 +11,12 @@ from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
 from willkommen.accounts.policy import Permission, has_permission
+from willkommen.api_errors import ErrorOut
 
 from . import dashboard
 from .forms import FilterForm
 
 router = Router(tags=["statistics"], auth=django_auth)
-
-
-class ErrorOut(Schema):
-    code: str
-    detail: str
 
 
 class RowOut(Schema):

@@ -9,8 +9,9 @@ what they reveal.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from willkommen.organisations.models import Language, Location, Organisation, Topic
 
@@ -143,15 +144,17 @@ def build(filters: queries.Filters, *, own_organisation_id: int | None = None) -
     total_cell = cells[-1]
     since = date_format(filters.first_day, "DATE_FORMAT")
     if total_cell.suppressed:
-        dashboard.headline = _("Fewer than %(limit)s consultations since %(date)s.") % {
-            "limit": limit,
-            "date": since,
-        }
+        dashboard.headline = ngettext(
+            "Fewer than %(limit)s consultation since %(date)s.",
+            "Fewer than %(limit)s consultations since %(date)s.",
+            limit,
+        ) % {"limit": limit, "date": since}
     else:
-        dashboard.headline = _("%(count)s consultations since %(date)s.") % {
-            "count": f"{total_cell.value:,}".replace(",", "."),
-            "date": since,
-        }
+        dashboard.headline = ngettext(
+            "%(count)s consultation since %(date)s.",
+            "%(count)s consultations since %(date)s.",
+            total_cell.value,
+        ) % {"count": number_format(total_cell.value, force_grouping=True), "date": since}
 
     # Organisation × channel (the two-way table of the coordinator).
     organisations = dict(Organisation.objects.values_list("id", "name"))

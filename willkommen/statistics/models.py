@@ -18,6 +18,7 @@ the source tables with ``manage.py rebuild_statistics``.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # Topic ids are stored as bits of a 64-bit integer (bit = topic id); ids up to 62.
 MAX_TOPIC_ID = 62
@@ -33,7 +34,7 @@ class FactPeriodMixin(models.Model):
 
 
 class ConsultationFactStatus(models.TextChoices):
-    HELD = "held", _("Held")
+    HELD = "held", pgettext_lazy("consultation status: it took place", "Held")
     NO_SHOW = "no_show", _("No-show")
 
 

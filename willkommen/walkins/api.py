@@ -11,17 +11,13 @@ from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
 from willkommen.accounts.policy import Permission, has_permission
+from willkommen.api_errors import ErrorOut
 from willkommen.organisations.models import Language, Location, Topic
 
 from . import services
 from .models import Ticket, TicketStatus
 
 router = Router(tags=["walk-ins"], auth=django_auth)
-
-
-class ErrorOut(Schema):
-    code: str
-    detail: str
 
 
 class TicketOut(Schema):
@@ -113,7 +109,7 @@ def _ticket(ticket_id):
     )
 
 
-@router.get("/walk-ins", response={200: QueueOut, 403: ErrorOut})
+@router.get("/walk-ins", response={200: QueueOut, 403: ErrorOut, 404: ErrorOut})
 def queue(request, location_id: int):
     """The day's open tickets at a location in queue order, with place and estimated wait."""
     if not has_permission(request.user, Permission.VIEW_WALK_IN_QUEUE):
@@ -129,7 +125,7 @@ def queue(request, location_id: int):
     return Status(200, QueueOut(location_id=location.pk, tickets=out))
 
 
-@router.post("/walk-ins", response={201: TicketOut, 403: ErrorOut, 422: ErrorOut})
+@router.post("/walk-ins", response={201: TicketOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
 def register(request, payload: RegisterIn):
     """Registers a walk-in: language (ISO 639 code), optional topic slugs and appointment."""
     if not has_permission(request.user, Permission.REGISTER_WALK_IN):
@@ -164,7 +160,10 @@ def detail(request, ticket_id: int):
     return Status(200, _out(ticket, estimate))
 
 
-@router.post("/walk-ins/call-next", response={200: CallNextOut, 403: ErrorOut, 409: ErrorOut})
+@router.post(
+    "/walk-ins/call-next",
+    response={200: CallNextOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+)
 def call_next(request, payload: LocationIn):
     """The next fitting ticket for the calling counsellor, or their due booked consultation."""
     if not has_permission(request.user, Permission.CALL_WALK_IN):

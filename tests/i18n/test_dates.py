@@ -1,0 +1,75 @@
+"""Dates follow the chosen language: weekday and month names on the booking's day and time
+step, on the confirmation page and in the SMS come from the client's locale, in that
+locale's order and grammar (Russian months in the genitive: "24 ноября"), never from a
+hard-coded English or German pattern. The expected names come from CLDR (Babel), which
+is independent of Django's catalogues."""
+
+from datetime import date
+
+import pytest
+from babel.dates import format_date
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+
+from willkommen.booking import notifications
+from willkommen.booking.sms import MemoryBackend
+
+from . import flow
+from .rendered import visible_texts
+
+LANGUAGES = ["ar", "fa", "ru", "tr"]
+pytestmark = pytest.mark.django_db
+
+
+def names(day: date, locale: str) -> tuple[str, str]:
+    """The full weekday name, and the month name as it stands in a date, in ``locale``."""
+    return format_date(day, "EEEE", locale=locale), format_date(day, "MMMM", locale=locale)
+
+
+def foreign_names(day: date) -> set[str]:
+    return {name for locale in ("en", "de") for name in names(day, locale)}
+
+
+def page_text(html, language):
+    return " ".join(visible_texts(html, language)).casefold()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_weekday_and_month_names_follow_the_language(client, demo, language, settings):
+    settings.SMS_BACKEND = "willkommen.booking.sms.MemoryBackend"
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    pages = {}
+    appointment, _done = flow.book(
+        client, language, lambda label, html: pages.update({label: html})
+    )
+    day = timezone.localtime(appointment.start).date()
+    weekday, month = names(day, language)
+    time_list = page_text(pages["time list"], language)
+    confirmation = page_text(pages["confirmation page"], language)
+    assert weekday.casefold() in time_list, (weekday, time_list[:3000])
+    assert month.casefold() in time_list, (month, time_list[:3000])
+    assert weekday.casefold() in confirmation and month.casefold() in confirmation
+    for name in foreign_names(day):
+        assert name.casefold() not in time_list + confirmation, name
+
+    appointment.phone = "+4915112345678"
+    MemoryBackend.outbox.clear()
+    notifications.send_booking_message(appointment, "reminder")
+    [(_phone, text)] = MemoryBackend.outbox
+    start = timezone.localtime(appointment.start)
+    with translation.override(language):
+        local_short_date = date_format(start, "SHORT_DATE_FORMAT")
+    assert local_short_date in text
+    if language != "ru":  # Russian writes 24.11.2026 like German; the others do not
+        assert start.strftime("%d.%m.%Y") not in text
+
+
+def test_german_dates_keep_the_day_dot(client, demo):
+    """German writes "24. November 2026"; the old hard-coded pattern lost the dot."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = settings.LANGUAGE_CODE
+    pages = {}
+    appointment, _done = flow.book(client, "de", pages.__setitem__)
+    day = timezone.localtime(appointment.start).date()
+    expected = format_date(day, "EEEE, d. MMMM y", locale="de")
+    assert expected in " ".join(visible_texts(pages["confirmation page"], "de"))
