@@ -50,9 +50,10 @@ check: install
 	$(BIN)/python scripts/check_translations.py
 
 ## makemessages: extract translatable strings into locale/ (needs GNU gettext)
-makemessages: install
+# Extraction needs the packages only: compiling half-translated catalogues could fail.
+makemessages: $(STAMP)
 	$(BIN)/python manage.py makemessages --no-obsolete --no-location \
-		-l de -l en -l ar -l fa -l tr -l ru -l uk --ignore=.venv --ignore=var
+		-l de -l en -l ar -l fa -l tr -l ru -l uk --ignore=.venv --ignore=var --ignore=tests --ignore=bench
 
 ## lock: re-resolve requirements*.in into pinned requirements*.txt
 lock:
