@@ -4,7 +4,8 @@ Two things are limited, each per booking code and per client address, in fixed w
 the shared cache (``services.check_rate``):
 
 * **refused links** (a tampered, foreign or expired token, or a code that does not exist):
-  someone trying codes or tokens gets 429 after ``BOOKING_RATE_LIMIT_BAD_LINKS`` attempts.
+  someone trying codes or tokens gets 429 after ``BOOKING_RATE_LIMIT_BAD_LINKS`` attempts,
+  and from then on that address gets no token checked at all, not even a right one.
   A code that exists and one that does not are counted alike, so the 429 reveals nothing.
   The real client's valid link keeps working: an attacker who knows a code cannot lock its
   owner out.
@@ -51,6 +52,13 @@ def appointment_for_link(code: str, token: str, client_ip: str | None, confirm=F
     link raises ``InvalidManageToken`` – or ``RateLimited`` once too many were refused for
     this code or from this address."""
     lookup = appointment_for_confirm_token if confirm else appointment_for_token
+    limit = _limit("BOOKING_RATE_LIMIT_BAD_LINKS", DEFAULT_BAD_LINKS)
+    # An address that has used up its refused links tries no further token, right or
+    # wrong: otherwise the 429 would only change the answer to a wrong guess, not stop the
+    # guessing. (Per code only counted: a guesser must not lock the owner out.)
+    if services.rate_exhausted("link:ip", client_ip, limit):
+        period = limit[1]
+        raise RateLimited(retry_after=period - int(time.time()) % period)
     try:
         return lookup(code, token or "")
     except InvalidManageToken:

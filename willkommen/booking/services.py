@@ -223,6 +223,20 @@ def _limit(name: str, default: tuple[int, int]) -> tuple[int, int]:
     return getattr(settings, name, default)
 
 
+def _rate_key(scope: str, identity: str, period: int) -> str:
+    window = int(time.time() // period)
+    digest = hashlib.sha256(identity.encode()).hexdigest()[:32]
+    return f"wk:booking:rl:{scope}:{digest}:{window}"
+
+
+def rate_exhausted(scope: str, identity: str | None, limit: tuple[int, int]) -> bool:
+    """Whether ``identity`` has used up ``limit`` in ``scope`` (counts nothing)."""
+    if not identity or not getattr(settings, "RATELIMIT_ENABLE", True):
+        return False
+    count_limit, period = limit
+    return (cache.get(_rate_key(scope, identity, period)) or 0) >= count_limit
+
+
 def check_rate(scope: str, identity: str | None, limit: tuple[int, int], strict=False):
     """Counts one attempt for ``identity`` in ``scope``; RateLimited past ``limit``
     (count, seconds). A fixed window in the shared cache, so it holds across servers when
@@ -232,9 +246,7 @@ def check_rate(scope: str, identity: str | None, limit: tuple[int, int], strict=
     count_limit, period = limit
     if strict:
         count_limit = max(1, count_limit // 2)
-    window = int(time.time() // period)
-    digest = hashlib.sha256(identity.encode()).hexdigest()[:32]
-    key = f"wk:booking:rl:{scope}:{digest}:{window}"
+    key = _rate_key(scope, identity, period)
     if cache.add(key, 1, period + 5):
         count = 1
     else:
