@@ -30,6 +30,9 @@ from ops_common import Gunicorn, PrivateCluster, consistency, django_env, manage
 
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "100"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "40"))
+# Enough desks that the rush is still booking when the whole server is killed at 10 s
+# (8 desks were full after about 8 s once bookings got faster).
+DESKS = int(os.environ.get("BENCH_DESKS", "32"))
 
 
 def worker_pids(master_pid):
@@ -47,10 +50,20 @@ def main():
         from ops_common import build_office, setup_django
 
         setup_django(url)
-        world, api_key, days = build_office(desk_count=8)
+        world, api_key, days = build_office(desk_count=DESKS)
         servers = [Gunicorn(django_env(url), workers=4)]
         port = servers[0].port
         events = []
+        booked_at_kill = []
+
+        def active_bookings():
+            from django.db import connection
+
+            from willkommen.booking.models import Appointment
+
+            count = Appointment.objects.occupying().count()
+            connection.close()
+            return count
 
         async def faults(stop_at):
             started = time.monotonic()
@@ -61,6 +74,7 @@ def main():
             await asyncio.sleep(6)
             servers[0].kill(signal.SIGKILL)
             events.append(f"{time.monotonic() - started:.1f}s SIGKILL whole server")
+            booked_at_kill.append(await asyncio.to_thread(active_bookings))
             await asyncio.sleep(2)
             servers.append(
                 await asyncio.to_thread(Gunicorn, django_env(url), workers=4, port=port)
@@ -85,6 +99,10 @@ def main():
                 server.stop()
         figures = {"run": "kill worker, then kill server", "events": events, **result.summary()}
         figures.update(consistency(result.created_codes, result.asked_for_consultation))
+        figures["booked_when_server_killed"] = booked_at_kill[0] if booked_at_kill else None
+        figures["booked_after_restart"] = (
+            figures["appointments_in_db"] - booked_at_kill[0] if booked_at_kill else 0
+        )
         print(json.dumps(figures), flush=True)
     failed = (
         figures["half_bookings"]
@@ -92,6 +110,8 @@ def main():
         or figures["server_errors_5xx"]
         or figures["lost_bookings"]
         or len(events) != 3
+        # The whole-server kill must land in the middle of the rush, not after it.
+        or not figures["booked_after_restart"]
     )
     sys.exit(1 if failed else 0)
 
