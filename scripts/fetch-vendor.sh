@@ -40,6 +40,15 @@ rm -rf "$work/package"
 
 tar -xzf "$work/altcha-3.2.2.tgz" -C "$work" package/dist package/LICENSE.txt package/package.json
 cp "$work/package/dist/main/altcha.umd.min.cjs" "$dest/altcha/altcha.min.js"
+# The widget's own styles as a file: it would otherwise inject a <style> element, which
+# our Content-Security-Policy (no inline styles) blocks. It skips the injection when an
+# element with id "altcha-css" exists, so pages link this file with that id.
+cp "$work/package/dist/external/altcha.css" "$dest/altcha/altcha.css"
+# Its texts ("I'm not a robot", "Verified" …) in the UI languages; each page loads its own.
+mkdir -p "$dest/altcha/i18n"
+for language in de en ar fa tr ru uk; do
+  cp "$work/package/dist/i18n/$language.umd.cjs" "$dest/altcha/i18n/$language.js"
+done
 cp "$work/package/LICENSE.txt" "$dest/altcha/LICENSE.txt"
 echo "altcha 3.2.2 (MIT), fetched by scripts/fetch-vendor.sh" > "$dest/altcha/VERSION"
 echo "vendor files written to $dest"
