@@ -14,6 +14,7 @@ from tests.booking_web.office import build_office
 from willkommen.booking.models import Appointment, AppointmentStatus
 
 from .conftest import PHONE, axe_violations
+from .flows import click_and_load
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,17 +51,20 @@ def choose_time_with_arabic_consultation(page):
     page.goto("/book/?lang=ar")
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert_accessible(page)
-    page.locator(".choice-list__item").first.click()
-    page.locator(".day-list__item").first.click()
+    click_and_load(page, page.locator(".choice-list__item").first)
+    click_and_load(page, page.locator(".day-list__item").first)
     assert_accessible(page)
     page.locator("#id_consultation").check()
     page.locator("#id_language").select_option("ar")
     page.locator("input[name=topics][value=forms]").check()
-    page.locator("section[aria-labelledby=consultation-heading] button[type=submit]").click()
-    assert page.locator(".slot__extra").count() > 0  # each time says when the consultation is
+    click_and_load(
+        page, page.locator("section[aria-labelledby=consultation-heading] button[type=submit]")
+    )
+    # Each time says when the consultation is.
+    assert page.locator(".slot__extra").count() > 0
     assert_accessible(page)
     assert fits_the_phone(page)
-    page.locator(".slot-list button.slot").first.click()
+    click_and_load(page, page.locator(".slot-list button.slot").first)
 
 
 def fill_in_details(page, email):
@@ -87,16 +91,16 @@ def check_mail_and_calendar(email):
 def move_then_cancel(page, manage_path):
     page.goto(manage_path)
     assert_accessible(page)
-    page.locator("a[href*='/move/']").click()
-    page.locator(".day-list__item").nth(1).click()
+    click_and_load(page, page.locator("a[href*='/move/']"))
+    click_and_load(page, page.locator(".day-list__item").nth(1))
     assert_accessible(page)
     new_start = page.locator(".slot-list button.slot").first.get_attribute("value")
-    page.locator(".slot-list button.slot").first.click()
+    click_and_load(page, page.locator(".slot-list button.slot").first)
     assert page.locator(".kern-alert--success").count() == 1
     appointment = Appointment.objects.get()
     assert appointment.start.isoformat() == new_start
     assert appointment.consultation.language.code == "ar"
-    page.locator("form:has(input[name=part][value=all]) button").click()
+    click_and_load(page, page.locator("form:has(input[name=part][value=all]) button"))
     assert_accessible(page)
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.CANCELLED
@@ -122,7 +126,7 @@ def test_book_move_cancel_in_arabic_on_a_phone(new_page, office):
         " return f && f.value.length > 20; }",
         timeout=20_000,
     )
-    page.locator("#details-form button[type=submit]").click()
+    click_and_load(page, page.locator("#details-form button[type=submit]"))
     assert page.locator(".booking-code strong").is_visible()
     assert_accessible(page)
     appointment = Appointment.objects.get()
@@ -137,7 +141,7 @@ def test_the_same_without_javascript(new_page, office):
     WITHOUT_JAVASCRIPT.add(id(page))
     choose_time_with_arabic_consultation(page)
     fill_in_details(page, "nojs@example.org")
-    page.locator("#details-form button[type=submit]").click()
+    click_and_load(page, page.locator("#details-form button[type=submit]"))
     assert page.locator(".booking-code strong").is_visible()
     assert_accessible(page)
     manage_path = check_mail_and_calendar("nojs@example.org")

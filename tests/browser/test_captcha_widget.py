@@ -32,7 +32,9 @@ def test_widget_is_styled_translated_and_breaks_no_csp_rule(new_page, office, la
     # Solved (the flow waits for the solution) and saying so in the page's language.
     assert verified in widget.inner_text()
     # Its stylesheet applied: the box has the widget's border, not the browser default.
-    border = page.evaluate("getComputedStyle(document.querySelector('.altcha-main')).borderTopStyle")
+    border = page.evaluate(
+        "getComputedStyle(document.querySelector('.altcha-main')).borderTopStyle"
+    )
     assert border == "solid"
     assert page.locator("style#altcha-css").count() == 0  # nothing injected inline
     assert problems == []
