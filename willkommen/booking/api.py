@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Header, Query, Router, Schema
 from ninja.responses import Status
@@ -370,10 +370,12 @@ def availability(request, query: Query[AvailabilityQuery]):
             return Status(
                 422,
                 {
-                    "detail": str(
-                        _("Please ask for at most %(days)d days, date_from before date_to.")
-                        % {"days": MAX_RANGE_DAYS}
-                    ),
+                    "detail": ngettext(
+                        "Please ask for at most %(days)d day, date_from before date_to.",
+                        "Please ask for at most %(days)d days, date_from before date_to.",
+                        MAX_RANGE_DAYS,
+                    )
+                    % {"days": MAX_RANGE_DAYS},
                     "code": "invalid_range",
                 },
             )

@@ -8,6 +8,7 @@ exists, so the office clerk cannot learn that somebody was counselled.
 
 from datetime import date, datetime, time, timedelta
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
@@ -74,10 +75,14 @@ def _guard(request, object_id=None):
     user = request.user
     if not policy.has_permission(user, Permission.VIEW_OWN_CONSULTATIONS):
         audit_denied(request, "consultation" if object_id else "consultation_list", object_id)
-        raise HttpError(403, "forbidden")
+        raise HttpError(403, str(_("Your role may not do this.")))
     if needs_second_factor(user) and not user.is_verified():
         raise HttpError(
-            403, "second factor required: verify at /staff/consultations/second-factor/"
+            403,
+            str(
+                _("Confirm your second factor first: %(url)s")
+                % {"url": "/staff/consultations/second-factor/"}
+            ),
         )
 
 
@@ -124,6 +129,6 @@ def get_consultation(request, consultation_id: int):
         consultation = services.get_for(request.user, consultation_id)
     except services.NotFound:
         audit_denied(request, "consultation", consultation_id)
-        raise HttpError(404, "not found") from None
+        raise HttpError(404, str(_("This object does not exist."))) from None
     audit.record(request, AuditAction.READ, consultation, detail="api")
     return _out(consultation)
