@@ -129,6 +129,9 @@ def common_errors(operation) -> dict:
         errors[403] = ErrorOut
     if _has_path_parameters(operation):
         errors[404] = ErrorOut
+    # The database can be briefly unreachable for any operation (a restart, a failover):
+    # observability.middleware then answers 503 with Retry-After and this body.
+    errors[503] = ErrorOut
     return errors
 
 

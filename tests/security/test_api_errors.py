@@ -26,6 +26,8 @@ def test_every_operation_declares_the_framework_errors(client):
             assert {"401", "403"} <= declared, (method, path)
         if "{" in path:
             assert "404" in declared, (method, path)
+        # The middleware's answer while the database is unreachable.
+        assert "503" in declared, (method, path)
 
 
 def test_every_error_body_has_detail_and_code(client):
