@@ -21,6 +21,17 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Every test starts with an empty cache: rate-limit counters, the metrics and the
+    scheduling memo's generation live there, and the cache outlives a test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_scheduling_config():
     """Each test starts without the memoised scheduling configuration of an earlier one
     (its rows were rolled back, and SQLite may hand the same ids out again)."""

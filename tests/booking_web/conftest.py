@@ -1,20 +1,11 @@
 """Fixtures and helpers that walk the client's flow with the Django test client."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from willkommen.booking.models import Appointment
 
 from .office import build_office
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Rate limits count in the cache, which outlives a test."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -1,18 +1,10 @@
-"""Fixtures of the security tests: a small office, and rate-limit counters that start at
-zero (they live in the cache, which outlives a test)."""
+"""Fixtures of the security tests: a small office and a booking (the rate-limit counters
+start at zero: tests/conftest.py empties the cache around every test)."""
 
 import pytest
-from django.core.cache import cache
 
 from tests.booking_web.office import build_office
 from willkommen.booking import services
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
