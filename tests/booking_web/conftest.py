@@ -61,3 +61,23 @@ def manage_link(response):
 
 def latest_appointment():
     return Appointment.objects.order_by("-pk").first()
+
+
+def external_form_data(client, office, **fields):
+    """A valid "booked elsewhere" form (Omar, Arabic consultation, phone) with a fresh form
+    token; ``fields`` replace entries, a value of None leaves the field out."""
+    page = client.get(reverse("booking:external") + "?lang=en").content.decode()
+    token = page.split('name="form_token" value="', 1)[1].split('"', 1)[0]
+    data = {
+        "location": office.location.pk,
+        "date": office.day.isoformat(),
+        "time": "11:00",
+        "reference": "ZMS-4711",
+        "language": "ar",
+        "name": "Omar",
+        "phone": "0151 23456789",
+        "privacy": "on",
+        "form_token": token,
+    }
+    data.update(fields)
+    return {name: value for name, value in data.items() if value is not None}

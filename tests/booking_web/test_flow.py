@@ -17,7 +17,14 @@ from willkommen.booking.models import (
 )
 from willkommen.scheduling.slots import find_slots
 
-from .conftest import CONSULTATION_ARABIC, book, hold, manage_link, submit_details
+from .conftest import (
+    CONSULTATION_ARABIC,
+    book,
+    external_form_data,
+    hold,
+    manage_link,
+    submit_details,
+)
 
 # Real commits: the booking signals (and so the e-mails) are sent after commit.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -186,19 +193,7 @@ def test_double_opt_in(client, office):
 
 
 def test_external_appointment_gets_a_consultation(client, office):
-    page = client.get(reverse("booking:external") + "?lang=en").content.decode()
-    token = page.split('name="form_token" value="', 1)[1].split('"', 1)[0]
-    data = {
-        "location": office.location.pk,
-        "date": office.day.isoformat(),
-        "time": "11:00",
-        "reference": "ZMS-4711",
-        "language": "ar",
-        "name": "Omar",
-        "phone": "0151 23456789",
-        "privacy": "on",
-        "form_token": token,
-    }
+    data = external_form_data(client, office)
     response = client.post(reverse("booking:external") + "?lang=en", data)
     assert response.status_code == 302, response.content.decode()[:3000]
     appointment = Appointment.objects.get(is_external=True)

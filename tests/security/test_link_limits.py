@@ -10,7 +10,7 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from tests.booking_web.conftest import hold, submit_details
+from tests.booking_web.conftest import external_form_data, hold, submit_details
 from willkommen.booking import captcha
 from willkommen.booking.tokens import make_confirm_token
 from willkommen.scheduling.shifts import LOCAL_ZONE
@@ -212,27 +212,11 @@ def test_html_details_answer_429_in_the_clients_language(client, office):
     assert "Zu viele Versuche" in html and "Too many attempts" not in html
 
 
-def _external_form_data(client, office, phone):
-    page = client.get(reverse("booking:external") + "?lang=en").content.decode()
-    token = page.split('name="form_token" value="', 1)[1].split('"', 1)[0]
-    return {
-        "location": office.location.pk,
-        "date": office.day.isoformat(),
-        "time": "11:00",
-        "reference": "ZMS-4711",
-        "language": "ar",
-        "name": "Omar",
-        "phone": phone,
-        "privacy": "on",
-        "form_token": token,
-    }
-
-
 @override_settings(BOOKING_RATE_LIMIT_PER_IP=(1, 3600))
 def test_html_external_form_answers_429(client, office):
     url = reverse("booking:external") + "?lang=en"
     answers = [
-        client.post(url, _external_form_data(client, office, phone))
+        client.post(url, external_form_data(client, office, phone=phone))
         for phone in ("0151 23456789", "0151 23456788")
     ]
     assert answers[0].status_code == 302
