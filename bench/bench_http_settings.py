@@ -10,3 +10,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "root": {"handlers": [], "level": "WARNING"},
 }
+
+# The project's URLs plus the bench-only floor endpoint (see floor_urls.py).
+ROOT_URLCONF = "floor_urls"

@@ -8,6 +8,9 @@
      the framework's own limit),
    - ``POST /api/v1/bookings`` (a partner with an API key, so no captcha solving on the
      client; every booking a different free slot, a quarter of them with a consultation),
+   - ``POST /bench/floor-booking`` (bench-only, ``floor_urls.py``: the same body parsed
+     by the same schema and one INSERT transaction, nothing else: the least any booking
+     endpoint could do here),
    each for a fixed time.
 3. Runs 20 threads of raw single-row INSERT transactions on the same database.
 4. Checks that no slot was given twice, stops gunicorn and drops the database.
@@ -162,6 +165,7 @@ def http(method, url, body=None, headers=None):
 def main():
     import psycopg
     from availability import build
+    from floor_urls import FLOOR_TABLE
 
     from willkommen.booking.models import ApiKey, Appointment, ConsultationBooking
     from willkommen.scheduling.slots import find_slots
@@ -189,6 +193,11 @@ def main():
             f"{len(work)} free desk slots to book; gunicorn with {WORKERS} sync workers; "
             f"{CLIENTS} concurrent clients; {PHASE_SECONDS:.0f} s per phase"
         )
+        with connection.cursor() as setup:
+            setup.execute(
+                f"CREATE TABLE {FLOOR_TABLE} (id bigserial primary key, service integer, "
+                "start timestamptz, name text, email text)"
+            )
         settings = connection.settings_dict
         database_url = (
             f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{test_name}"
@@ -263,6 +272,21 @@ def main():
 
         bookings = measure_cpu(server, test_name, lambda: run_clients(book, PHASE_SECONDS))
 
+        floor_body = {
+            "service": service.id,
+            "start": work[0].isoformat(),
+            "name": "Client",
+            "email": "client@example.org",
+        }
+        floor = measure_cpu(
+            server,
+            test_name,
+            lambda: run_clients(
+                lambda client, n: http("POST", f"{base}/bench/floor-booking", floor_body) == 201,
+                PHASE_SECONDS,
+            ),
+        )
+
         # Raw single-row insert transactions on the same database, 20 connections.
         dsn = (
             f"host={settings['HOST']} port={settings['PORT']} "
@@ -286,6 +310,7 @@ def main():
         for label, result in (
             ("trivial JSON endpoint (GET /healthz)", trivial),
             ("bookings (POST /api/v1/bookings)", bookings),
+            ("floor: parse + 1 INSERT (bench only)", floor),
             ("raw single-row INSERT transactions", raw),
         ):
             print(
@@ -296,15 +321,18 @@ def main():
             f"\nserver CPU per successful request (gunicorn + PostgreSQL backends): "
             f"trivial {trivial['cpu_ms']:.2f} ms ({trivial['app_cpu_ms']:.2f} + "
             f"{trivial['db_cpu_ms']:.2f}), booking {bookings['cpu_ms']:.2f} ms "
-            f"({bookings['app_cpu_ms']:.2f} + {bookings['db_cpu_ms']:.2f}); on a "
-            f"machine doing nothing else bookings could reach "
-            f"{100 * trivial['cpu_ms'] / bookings['cpu_ms']:.0f} % of the trivial endpoint"
+            f"({bookings['app_cpu_ms']:.2f} + {bookings['db_cpu_ms']:.2f}), floor "
+            f"{floor['cpu_ms']:.2f} ms ({floor['app_cpu_ms']:.2f} + {floor['db_cpu_ms']:.2f}); "
+            f"on a machine doing nothing else bookings could reach "
+            f"{100 * trivial['cpu_ms'] / bookings['cpu_ms']:.0f} % of the trivial endpoint, "
+            f"the floor {100 * trivial['cpu_ms'] / floor['cpu_ms']:.0f} %"
         )
         print(f"\nbooking answers by status: {dict(sorted(statuses.items()))}")
         print(
             f"bookings reach {100 * bookings['per_second'] / trivial['per_second']:.0f} % of the "
             f"trivial endpoint and {100 * bookings['per_second'] / raw['per_second']:.0f} % of "
-            "raw inserts"
+            "raw inserts; the floor reaches "
+            f"{100 * floor['per_second'] / trivial['per_second']:.0f} % of the trivial endpoint"
         )
         active = Appointment.objects.occupying().exclude(desk=None)
         pairs = active.values_list("desk_id", "start")
