@@ -142,3 +142,25 @@ def test_opening_hours_memo_is_per_location(world, organisations):
 
     assert _opening_by_weekday(other)[0] == [(time(7), time(8))]
     assert _opening_by_weekday(world.location)[0] != [(time(7), time(8))]
+
+
+def generation():
+    return cache.get(config_cache.GENERATION_KEY, 0)
+
+
+def test_a_staff_login_keeps_the_memo(world, client):
+    counsellor = world.counsellors["amal"]
+    before = generation()
+    client.force_login(counsellor)  # sends user_logged_in: Django saves last_login
+    counsellor.refresh_from_db()
+    assert counsellor.last_login is not None
+    assert generation() == before
+
+
+def test_a_changed_staff_member_still_empties_the_memo(world):
+    """Control for the test above: a save of a field the engine reads bumps the generation."""
+    counsellor = world.counsellors["amal"]
+    before = generation()
+    counsellor.is_active = False
+    counsellor.save(update_fields=["is_active"])
+    assert generation() > before

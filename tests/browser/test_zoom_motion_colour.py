@@ -111,7 +111,7 @@ def office(organisations, make_staff, settings):
     return small_office(organisations, make_staff, settings)
 
 
-@pytest.mark.parametrize("lang", ["de", "ar"])
+@pytest.mark.parametrize("lang", ["de", "en", "ar", "fa", "tr", "ru", "uk"])
 def test_booking_pages_at_400_percent_zoom(new_page, office, lang):
     # bypass_csp: the text spacing stylesheet is injected the way a bookmarklet would be.
     page = new_page(locale=lang, bypass_csp=True, **ZOOMED)

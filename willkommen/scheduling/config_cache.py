@@ -91,9 +91,16 @@ def _bump_now():
         logger.warning("could not bump the scheduling configuration generation", exc_info=True)
 
 
-def invalidate(*args, **kwargs):
+# Fields that saves touch often and the engine never reads: a staff login writes
+# ``last_login`` (and may rehash the password); it must not empty every process's memo.
+IRRELEVANT_UPDATE_FIELDS = frozenset({"last_login", "password"})
+
+
+def invalidate(*args, update_fields=None, **kwargs):
     """Signal receiver: forget the configuration now, and again after the commit (another
     process could have re-read the old rows between the first bump and the commit)."""
+    if update_fields and IRRELEVANT_UPDATE_FIELDS.issuperset(update_fields):
+        return
     _bump_now()
     transaction.on_commit(_bump_now, robust=True)
 
