@@ -177,6 +177,20 @@ def build():
 CPU_TIMES = []
 
 
+def free_desk_slots(service, seed=7):
+    """The start of every (start, desk) pair free now in the eight weeks: one booking to
+    make each. Shuffled, so that concurrent clients do not all queue on the same desk."""
+    import random
+
+    from willkommen.scheduling.slots import find_slots
+
+    today = timezone.localdate()
+    slots = find_slots(service, today, today + timedelta(weeks=WEEKS), with_consultation=False)
+    starts = [slot.start for slot in slots for _desk in slot.desk_ids]
+    random.Random(seed).shuffle(starts)
+    return starts
+
+
 def timed(function, runs):
     """Wall-clock milliseconds per run; the process's CPU milliseconds go to CPU_TIMES
     (on a shared machine the wall clock also counts waiting for a core)."""

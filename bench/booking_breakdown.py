@@ -17,11 +17,9 @@ with a partner API key, every one a different free slot. Stops by itself (< 1 mi
 
 import json
 import os
-import random
 import sys
 import time
 from contextlib import ExitStack
-from datetime import timedelta
 from pathlib import Path
 from unittest import mock
 
@@ -38,7 +36,6 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
 BOOKINGS = int(os.environ.get("BENCH_BOOKINGS", "300"))
 TRIVIAL = 1000
@@ -70,10 +67,9 @@ def timed(spent, label, function):
 
 
 def main():
-    from availability import build
+    from availability import build, free_desk_slots
 
     from willkommen.booking.models import ApiKey
-    from willkommen.scheduling.slots import find_slots
 
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(
@@ -83,11 +79,7 @@ def main():
         services, _booked, _ = build()
         service = services[20]
         _key, api_key = ApiKey.issue("benchmark")
-        today = timezone.localdate()
-        slots = find_slots(service, today, today + timedelta(days=56), with_consultation=False)
-        work = [slot.start for slot in slots for _desk in slot.desk_ids]
-        random.Random(7).shuffle(work)
-        starts = iter(work)
+        starts = iter(free_desk_slots(service))
         client = Client(HTTP_X_API_KEY=api_key)
 
         def book(number):

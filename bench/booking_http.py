@@ -22,7 +22,6 @@ Bounded: about 20 s of set-up plus 3 × ``PHASE_SECONDS``; stops by itself.
 
 import json
 import os
-import random
 import signal
 import socket
 import statistics
@@ -32,7 +31,6 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,7 +43,6 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
 CLIENTS = 20
 PHASE_SECONDS = float(os.environ.get("BENCH_PHASE_SECONDS", "12"))
@@ -164,11 +161,10 @@ def http(method, url, body=None, headers=None):
 
 def main():
     import psycopg
-    from availability import build
+    from availability import build, free_desk_slots
     from floor_urls import FLOOR_TABLE
 
     from willkommen.booking.models import ApiKey, Appointment, ConsultationBooking
-    from willkommen.scheduling.slots import find_slots
 
     if connection.vendor != "postgresql":
         sys.exit("set DATABASE_URL to a PostgreSQL database (the test_ copy is created)")
@@ -182,12 +178,7 @@ def main():
         services, booked, _ = build()
         service = services[20]
         _key, api_key = ApiKey.issue("benchmark")
-        today = timezone.localdate()
-        slots = find_slots(service, today, today + timedelta(days=56), with_consultation=False)
-        # Every (start, desk) pair free now is one booking to make; shuffled so that clients
-        # do not all queue on the same desk.
-        work = [slot.start for slot in slots for _desk in slot.desk_ids]
-        random.Random(7).shuffle(work)
+        work = free_desk_slots(service)
         print(
             f"database {test_name}: {booked} appointments already booked, "
             f"{len(work)} free desk slots to book; gunicorn with {WORKERS} sync workers; "
