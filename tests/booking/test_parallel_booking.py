@@ -2,10 +2,12 @@
 
 Each thread has its own database connection and transaction; a barrier releases them at
 the same moment. Exactly one booking may win; the others get SlotUnavailable. The control
-tests remove the guard (the row lock and the unique constraint) and show that the same
-race then gives the slot more than once, so these tests can fail.
+tests remove the guard (the exclusion and unique constraints, and the row lock and re-check
+that SQLite relies on) and show that the same race then gives the slot more than once, so
+these tests can fail.
 """
 
+import importlib
 import threading
 import time
 from datetime import timedelta
@@ -17,6 +19,8 @@ from django.utils import timezone
 from willkommen.booking import services
 from willkommen.booking.errors import SlotUnavailable
 from willkommen.booking.models import Appointment, ConsultationBooking
+from willkommen.scheduling import slots as engine
+from willkommen.scheduling.shifts import LOCAL_ZONE
 from willkommen.scheduling.slots import find_slots
 
 from .conftest import make_world
@@ -24,6 +28,9 @@ from .conftest import make_world
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
 PARALLEL = 20
+OVERLAP_MIGRATION = importlib.import_module(
+    "willkommen.booking.migrations.0003_overlap_exclusion_constraints"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -142,29 +149,72 @@ def test_parallel_bookings_of_different_times_all_succeed(world):
     assert Appointment.objects.occupying().count() == PARALLEL
 
 
+def overlapping_starts(world):
+    """A long appointment and a short one that starts inside it, on the one desk: their
+    starts differ, so only the exclusion constraint (not the unique one) keeps them apart."""
+    today = timezone.localdate()
+    long_slots = find_slots(
+        world.long_service, today, today + timedelta(days=14), with_consultation=False
+    )
+    for long_slot in long_slots:
+        day = long_slot.start.astimezone(LOCAL_ZONE).date()
+        for short_slot in find_slots(world.service, day, day, with_consultation=False):
+            if long_slot.start < short_slot.start < long_slot.end:
+                return long_slot.start, short_slot.start
+    raise AssertionError("no overlapping pair of slots")
+
+
+def race_overlapping(world):
+    long_start, short_start = overlapping_starts(world)
+
+    def attempt(index):
+        service, start = (
+            (world.long_service, long_start) if index % 2 else (world.service, short_start)
+        )
+        return services.book(
+            service, start, name=f"Client {index}", email=f"client{index}@example.org"
+        )
+
+    return race(PARALLEL, attempt)
+
+
+def test_parallel_bookings_of_overlapping_times_give_the_desk_once(one_desk_world):
+    results = race_overlapping(one_desk_world)
+    successes = [result for result in results if isinstance(result, services.BookingResult)]
+    assert len(successes) == 1, results
+    assert all(isinstance(result, (services.BookingResult, SlotUnavailable)) for result in results)
+    assert Appointment.objects.occupying().count() == 1
+
+
 # --- Controls: without the guard, the same race double-books -------------------------
+
+
+def slowed(function):
+    """``function``, then a pause: every racer has looked before anyone writes."""
+
+    def slow(*args, **kwargs):
+        result = function(*args, **kwargs)
+        time.sleep(0.2)
+        return result
+
+    return slow
 
 
 @pytest.fixture
 def without_guard(monkeypatch):
-    """Removes the row locks and the unique constraints, and widens the race window."""
+    """Removes the constraints and the row locks, and widens the race window."""
     monkeypatch.setattr(services, "_lock_desk", lambda desk_id: None)
     monkeypatch.setattr(services, "_lock_counsellors", lambda ids: None)
-    original_desk_check = services._desk_is_free
-    original_counsellor_check = services._counsellor_is_free
-
-    def slow_desk_check(*args, **kwargs):
-        free = original_desk_check(*args, **kwargs)
-        time.sleep(0.2)
-        return free
-
-    def slow_counsellor_check(*args, **kwargs):
-        free = original_counsellor_check(*args, **kwargs)
-        time.sleep(0.2)
-        return free
-
-    monkeypatch.setattr(services, "_desk_is_free", slow_desk_check)
-    monkeypatch.setattr(services, "_counsellor_is_free", slow_counsellor_check)
+    for module, name in (
+        (services, "_desk_is_free"),
+        (services, "_counsellor_is_free"),
+        (engine, "slot_at"),
+        (engine, "consultation_options"),
+    ):
+        monkeypatch.setattr(module, name, slowed(getattr(module, name)))
+    with connection.cursor() as cursor:
+        for statement in OVERLAP_MIGRATION.REMOVE_SQL:
+            cursor.execute(statement)
     constraints = [
         (Appointment, "appointment_desk_start_unique_active"),
         (ConsultationBooking, "consultation_counsellor_start_unique_active"),
@@ -180,6 +230,9 @@ def without_guard(monkeypatch):
     with connection.schema_editor() as editor:
         for model, constraint in removed:
             editor.add_constraint(model, constraint)
+    with connection.cursor() as cursor:
+        for statement in OVERLAP_MIGRATION.ADD_SQL:
+            cursor.execute(statement)
 
 
 def test_control_without_the_guard_the_slot_is_given_more_than_once(one_desk_world, without_guard):
@@ -211,3 +264,28 @@ def test_control_without_the_guard_the_counsellor_is_given_twice(world, without_
         ConsultationBooking.objects.filter(status="booked").values_list("counsellor_id", "start")
     )
     assert len(placed) > len(set(placed)), placed
+
+
+@pytest.fixture
+def without_exclusion_constraints(monkeypatch):
+    """Only the exclusion constraints go (the unique constraints stay), and the race window
+    is widened."""
+    monkeypatch.setattr(engine, "slot_at", slowed(engine.slot_at))
+    with connection.cursor() as cursor:
+        for statement in OVERLAP_MIGRATION.REMOVE_SQL:
+            cursor.execute(statement)
+    yield
+    Appointment.objects.all().delete()
+    with connection.cursor() as cursor:
+        for statement in OVERLAP_MIGRATION.ADD_SQL:
+            cursor.execute(statement)
+
+
+def test_control_without_the_exclusion_constraint_overlapping_times_share_the_desk(
+    one_desk_world, without_exclusion_constraints
+):
+    results = race_overlapping(one_desk_world)
+    successes = [result for result in results if isinstance(result, services.BookingResult)]
+    assert len(successes) > 1, results
+    occupying = list(Appointment.objects.occupying().order_by("start"))
+    assert occupying[0].end > occupying[1].start  # two appointments overlap on one desk

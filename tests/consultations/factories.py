@@ -83,7 +83,12 @@ def booked_consultation(staff, start=None):
     from willkommen.booking.models import Appointment, ConsultationBooking
 
     counsellor = staff[Role.COUNSELLOR]
-    start = start or timezone.now() + timedelta(minutes=30)
+    if start is None:
+        start = timezone.now() + timedelta(minutes=30)
+        if timezone.localdate(start) != timezone.localdate():
+            # After 23:30 "in half an hour" is tomorrow. Ten minutes ago is still today
+            # (day page), and the appointment after it still in the future (retention).
+            start = timezone.now() - timedelta(minutes=10)
     appointment = Appointment.objects.create(
         location=location(staff[Role.OFFICE_CLERK].organisation),
         start=start + timedelta(minutes=30),

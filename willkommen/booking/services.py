@@ -31,7 +31,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -366,14 +366,26 @@ def _spread(ids, start):
     return ordered[offset:] + ordered[:offset]
 
 
+def _database_refuses_overlaps() -> bool:
+    """On PostgreSQL, exclusion constraints refuse a second active appointment on a desk or
+    consultation with a counsellor whose time overlaps (migration booking 0003): the insert
+    itself is the guard, waiting for a competing transaction and failing if it committed.
+    SQLite has no such constraints; there the row lock (a no-op) and the re-check run under
+    SQLite's single writing transaction (``transaction_mode`` IMMEDIATE) instead."""
+    return connection.vendor == "postgresql"
+
+
 def _place_on_desk(desk_ids, start, end, now, build, exclude_id=None):
-    """Locks a candidate desk, re-checks it under the lock and writes the appointment
-    there with ``build(desk_id)``; moves on to the next candidate if it was taken
-    meanwhile. Raises SlotUnavailable when none is left."""
+    """Writes the appointment with ``build(desk_id)`` on the first candidate desk where the
+    database lets it (see ``_database_refuses_overlaps``; elsewhere after a lock and a
+    re-check); moves on to the next candidate if it was taken meanwhile. Raises
+    SlotUnavailable when none is left."""
+    checked_by_insert = _database_refuses_overlaps()
     for desk_id in _spread(desk_ids, start):
-        _lock_desk(desk_id)
-        if not _desk_is_free(desk_id, start, end, now, exclude_id):
-            continue
+        if not checked_by_insert:
+            _lock_desk(desk_id)
+            if not _desk_is_free(desk_id, start, end, now, exclude_id):
+                continue
         stale = Appointment.objects.filter(desk_id=desk_id, start__lt=end, end__gt=start)
         created = _insert_or_expire_and_retry(lambda desk_id=desk_id: build(desk_id), stale, now)
         if created is not None:
@@ -382,11 +394,12 @@ def _place_on_desk(desk_ids, start, end, now, build, exclude_id=None):
 
 
 def _insert_or_expire_and_retry(insert, stale, now):
-    """Runs ``insert`` in a savepoint. The free check ignores holds that ran out but still
-    carry their old status (the sweep marks them later); such a row can still trip the
-    unique constraint, so on IntegrityError mark ``stale``'s expired rows and try once
-    more. Returns None when the place is really taken. (Expiring only on conflict keeps a
-    query off every booking.)"""
+    """Runs ``insert`` in a savepoint. Holds that ran out but still carry their old status
+    (the sweep marks them later) count as free for the engine and the re-check, but trip
+    the database's unique and exclusion constraints; so on IntegrityError mark ``stale``'s
+    expired rows and try once more. Returns None when the place is really taken (or was
+    taken by a competing transaction meanwhile). Expiring only on conflict keeps a query
+    off every booking."""
     try:
         with transaction.atomic():
             return insert()
@@ -401,16 +414,19 @@ def _insert_or_expire_and_retry(insert, stale, now):
 
 
 def _place_consultation(options, now, build, exclude_appointment_id=None):
-    """Takes the best option still free: locks that option's counsellor, re-checks under
-    the lock, writes; on to the next option if the counsellor was taken meanwhile."""
+    """Takes the best option still free (the insert is the check where the database
+    refuses overlaps, else a lock on the counsellor and a re-check under it); on to the
+    next option if the counsellor was taken meanwhile."""
     if not options:
         raise ConsultationUnavailable()
+    checked_by_insert = _database_refuses_overlaps()
     for option in options:
-        _lock_counsellors([option.counsellor_id])
-        if not _counsellor_is_free(
-            option.counsellor_id, option.start, option.end, now, exclude_appointment_id
-        ):
-            continue
+        if not checked_by_insert:
+            _lock_counsellors([option.counsellor_id])
+            if not _counsellor_is_free(
+                option.counsellor_id, option.start, option.end, now, exclude_appointment_id
+            ):
+                continue
         stale = Appointment.objects.filter(
             consultation__counsellor_id=option.counsellor_id,
             consultation__start__lt=option.end,

@@ -14,6 +14,7 @@ leaving before they are called.
 """
 
 import random
+from collections import defaultdict
 from datetime import date, time, timedelta
 
 import holidays
@@ -22,7 +23,7 @@ from django.utils import timezone
 
 from willkommen.accounts.models import Role, StaffMember
 from willkommen.organisations.models import Desk, Language, Location, OfficeService, Topic
-from willkommen.scheduling.shifts import local_datetime
+from willkommen.scheduling.shifts import LOCAL_ZONE, local_datetime
 
 from . import facts, rollups
 
@@ -98,17 +99,18 @@ def _location(
 
     from willkommen.booking.models import ACTIVE_APPOINTMENT_STATUSES, ACTIVE_CONSULTATION_STATUSES
 
-    # Never collide with what exists (a second run with --force, the booking demo).
+    # Never overlap what exists (a second run with --force, the booking demo) or what this
+    # run generates: the database refuses overlapping active rows of one desk or counsellor.
     first = today - timedelta(days=days + 1)
-    taken_desk_slots = set(
+    taken_desks = _TakenIntervals(
         Appointment.objects.filter(
             location=location, start__date__gte=first, status__in=ACTIVE_APPOINTMENT_STATUSES
-        ).values_list("desk_id", "start")
+        ).values_list("desk_id", "start", "end")
     )
-    taken_counsellor_slots = set(
+    taken_counsellors = _TakenIntervals(
         ConsultationBooking.objects.filter(
             start__date__gte=first, status__in=ACTIVE_CONSULTATION_STATUSES
-        ).values_list("counsellor_id", "start")
+        ).values_list("counsellor_id", "start", "end")
     )
     last_sequence = dict(
         Ticket.objects.filter(location=location, service_day__gte=first)
@@ -128,7 +130,7 @@ def _location(
             slots = int(24 * min(1.0, 0.55 + 0.3 * growth) * scale)
             for slot in range(min(slots, 27)):
                 start = local_datetime(day, time(8, 0)) + timedelta(minutes=20 * slot)
-                if (desk.pk, start) in taken_desk_slots:
+                if taken_desks.overlaps(desk.pk, start, start + timedelta(minutes=20)):
                     continue
                 roll = rng.random()
                 status = "completed" if roll < 0.8 else "no_show" if roll < 0.9 else "cancelled"
@@ -145,9 +147,11 @@ def _location(
                 if status != "cancelled" and rng.random() < 0.08 + 0.06 * growth:
                     counsellor = counsellors[(slot + desks.index(desk) * 7) % len(counsellors)]
                     begin = start + timedelta(minutes=25 + rng.randint(0, 3) * 5)
-                    if (counsellor.pk, begin) in taken_counsellor_slots:
+                    if taken_counsellors.overlaps(
+                        counsellor.pk, begin, begin + timedelta(minutes=30)
+                    ):
                         continue
-                    taken_counsellor_slots.add((counsellor.pk, begin))
+                    taken_counsellors.add(counsellor.pk, begin, begin + timedelta(minutes=30))
                     no_show = status == "no_show" or rng.random() < 0.08
                     language = rng.choices(languages, weights)[0]
                     booking = ConsultationBooking(
@@ -255,6 +259,27 @@ def _location(
         "consultations": len(consultations),
         "walk_ins": len(tickets),
     }
+
+
+class _TakenIntervals:
+    """Times already taken per owner (a desk, a counsellor), by local day."""
+
+    def __init__(self, rows=()):
+        self._by_day = defaultdict(list)
+        for owner, start, end in rows:
+            self.add(owner, start, end)
+
+    def _key(self, owner, start):
+        return owner, start.astimezone(LOCAL_ZONE).date()
+
+    def add(self, owner, start, end):
+        self._by_day[self._key(owner, start)].append((start, end))
+
+    def overlaps(self, owner, start, end) -> bool:
+        return any(
+            taken_start < end and start < taken_end
+            for taken_start, taken_end in self._by_day[self._key(owner, start)]
+        )
 
 
 def _consultation(
