@@ -5,9 +5,21 @@ from django.conf import settings
 from django.utils import translation
 
 from willkommen.accounts.models import Role, StaffMember
-from willkommen.organisations.models import Organisation, OrganisationKind
+from willkommen.organisations.models import Location, Organisation, OrganisationKind
 
 STAFF_PASSWORD = "correct-horse-battery-staple"
+
+
+def make_location(office, name="Service Center", **fields):
+    """A location of ``office`` in Hannover, Lower Saxony (whose public holidays close it);
+    ``fields`` override the address."""
+    address = {
+        "street": "Am Markt 1",
+        "postal_code": "30159",
+        "city": "Hannover",
+        "federal_state": "NI",
+    }
+    return Location.objects.create(name=name, office=office, **(address | fields))
 
 
 @pytest.fixture(autouse=True)

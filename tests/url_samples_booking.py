@@ -4,20 +4,13 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from tests.conftest import make_location
 from willkommen.accounts.models import Role
 from willkommen.booking.models import Appointment, AppointmentStatus
-from willkommen.organisations.models import Location
 
 
 def _appointment(staff):
-    location = Location.objects.create(
-        name="Calendar Sample",
-        street="Am Markt 1",
-        postal_code="30159",
-        city="Hannover",
-        federal_state="NI",
-        office=staff[Role.OFFICE_CLERK].organisation,
-    )
+    location = make_location(staff[Role.OFFICE_CLERK].organisation, "Calendar Sample")
     start = timezone.now() + timedelta(days=1)
     appointment = Appointment.objects.create(
         location=location,

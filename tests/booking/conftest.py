@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from django.core.cache import cache
 
+from tests.conftest import make_location
 from willkommen.accounts.models import Role
 from willkommen.organisations.models import (
     Desk,
@@ -38,13 +39,11 @@ class World:
 
 def make_world(organisations, make_staff, desk_count=2, opening=None):
     office = organisations["office"]
-    location = Location.objects.create(
-        name="Service Center",
+    location = make_location(
+        office,
+        "Service Center",
         street="Hamburger Allee 25",
         postal_code="30161",
-        city="Hannover",
-        federal_state="NI",
-        office=office,
     )
     schedule = LocationSchedule.objects.create(location=location)
     service = OfficeService.objects.create(

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
+from tests.conftest import make_location
 from willkommen.booking import services
 from willkommen.booking.models import Appointment
 from willkommen.organisations.models import OpeningHours
@@ -126,15 +127,13 @@ def test_one_statistics_refresh_per_booking(world, django_capture_on_commit_call
 
 
 def test_opening_hours_memo_is_per_location(world, organisations):
-    from willkommen.organisations.models import Location
 
-    other = Location.objects.create(
-        name="Elsewhere",
+    other = make_location(
+        organisations["office"],
+        "Elsewhere",
         street="x",
         postal_code="1",
         city="y",
-        federal_state="NI",
-        office=organisations["office"],
     )
     OpeningHours.objects.create(location=other, weekday=0, opens=time(7), closes=time(8))
     starts(world)

@@ -7,6 +7,7 @@ from datetime import date, time, timedelta
 import holidays
 from django.utils import timezone
 
+from tests.conftest import make_location
 from willkommen.accounts.models import Role
 from willkommen.organisations.models import (
     Desk,
@@ -52,14 +53,10 @@ def build_office(organisations, make_staff):
     Language.objects.create(code="fa", english_name="Persian", native_name="فارسی", sort_order=3)
     forms_topic = Topic.objects.create(slug="forms", name="Applications and forms")
     Topic.objects.create(slug="housing", name="Housing")
-    location = Location.objects.create(
-        name="Service Center",
-        street="Am Markt 1",
-        postal_code="30159",
-        city="Hannover",
-        federal_state="NI",
+    location = make_location(
+        organisations["office"],
+        "Service Center",
         directions="Entrance B, second floor.",
-        office=organisations["office"],
     )
     LocationSchedule.objects.create(location=location)
     for weekday in range(5):

@@ -9,9 +9,9 @@ from datetime import time
 import pytest
 from django.utils import timezone
 
-from tests.conftest import STAFF_PASSWORD
+from tests.conftest import STAFF_PASSWORD, make_location
 from willkommen.accounts.models import Role
-from willkommen.organisations.models import Desk, DeskKind, Language, Location, Topic
+from willkommen.organisations.models import Desk, DeskKind, Language, Topic
 from willkommen.scheduling.models import Shift
 from willkommen.walkins import services
 from willkommen.walkins.models import Ticket, TicketStatus
@@ -23,13 +23,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def waiting_area(organisations, make_staff):
-    location = Location.objects.create(
-        name="Hannover Service Center",
+    location = make_location(
+        organisations["office"],
+        "Hannover Service Center",
         street="Hamburger Allee 25",
         postal_code="30161",
-        city="Hannover",
-        federal_state="NI",
-        office=organisations["office"],
     )
     room = Desk.objects.create(
         location=location, name="Beratungsraum 3", kind=DeskKind.COUNSELLING_ROOM

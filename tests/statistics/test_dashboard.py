@@ -7,8 +7,8 @@ import pytest
 from django.utils import translation
 from openpyxl import load_workbook
 
+from tests.conftest import make_location
 from willkommen.accounts.models import Role
-from willkommen.organisations.models import Location
 from willkommen.statistics import dashboard, facts, queries, rollups
 from willkommen.statistics.models import AppointmentFact, ConsultationFact, WalkInFact
 
@@ -19,13 +19,11 @@ DAY = date(2026, 3, 10)
 
 @pytest.fixture
 def location(organisations):
-    return Location.objects.create(
-        name="Testhausen Center",
+    return make_location(
+        organisations["office"],
+        "Testhausen Center",
         street="Weg 1",
-        postal_code="30159",
         city="Testhausen",
-        federal_state="NI",
-        office=organisations["office"],
     )
 
 

@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 
 import pytest
 
+from tests.conftest import make_location
 from willkommen.accounts.models import Role
 from willkommen.organisations.models import Desk, DeskKind, Language, Location, Topic
 from willkommen.scheduling.models import Shift
@@ -30,13 +31,11 @@ class Waiting:
 
 
 def make_waiting_area(organisations, make_staff):
-    location = Location.objects.create(
-        name="Service Center",
+    location = make_location(
+        organisations["office"],
+        "Service Center",
         street="Hamburger Allee 25",
         postal_code="30161",
-        city="Hannover",
-        federal_state="NI",
-        office=organisations["office"],
     )
     rooms = [
         Desk.objects.create(location=location, name=f"Room {n}", kind=DeskKind.COUNSELLING_ROOM)

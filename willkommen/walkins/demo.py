@@ -98,8 +98,12 @@ def _seed_history(location, languages, topics, outreach):
 
 def _seed_today(location, languages, topics, outreach):
     now = timezone.now()
-    if Ticket.objects.filter(location=location, service_day=services.local_day(now)).exists():
+    today = services.local_day(now)
+    if Ticket.objects.filter(location=location, service_day=today).exists():
         return 0
+    # Arrivals over the last half hour, but not before midnight: every ticket on today's
+    # service day, which is what the check above looks for on the next run.
+    first_arrival = max(now - timedelta(minutes=30), local_datetime(today, time(0)))
     created = 0
     for index, code in enumerate(code for code in TODAY_LANGUAGES if code in languages):
         ticket = services.register_walk_in(
@@ -108,7 +112,7 @@ def _seed_today(location, languages, topics, outreach):
             topics[index : index + 1],
             now + timedelta(hours=2) if index == 1 else None,
             outreach,
-            now=now - timedelta(minutes=30 - 5 * index),
+            now=min(first_arrival + timedelta(minutes=5 * index), now),
         )
         created += 1 if ticket else 0
     return created
