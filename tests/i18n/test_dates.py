@@ -4,6 +4,7 @@ locale's order and grammar (Russian months in the genitive: "24 ноября"), 
 hard-coded English or German pattern. The expected names come from CLDR (Babel), which
 is independent of Django's catalogues."""
 
+import re
 from datetime import date
 
 import pytest
@@ -27,6 +28,22 @@ def names(day: date, locale: str) -> tuple[str, str]:
     return format_date(day, "EEEE", locale=locale), format_date(day, "MMMM", locale=locale)
 
 
+# Spellings that differ between CLDR and Django's catalogues without either being wrong:
+# the hamza on the alef of the Arabic April (أبريل, إبريل), and the ezafe that CLDR adds to
+# Persian months ending in ه before the year (ژانویهٔ). Compared without them.
+SPELLING_VARIANTS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "\u0654": None})
+
+
+def normalised(text: str) -> str:
+    return text.casefold().translate(SPELLING_VARIANTS)
+
+
+def has_word(text: str, word: str) -> bool:
+    """Whether ``word`` stands in ``text`` as a whole word (the Persian May, "مه", is also
+    part of other words), spelling variants aside."""
+    return re.search(rf"(?<!\w){re.escape(normalised(word))}(?!\w)", normalised(text)) is not None
+
+
 def foreign_names(day: date) -> set[str]:
     return {name for locale in ("en", "de") for name in names(day, locale)}
 
@@ -47,11 +64,12 @@ def test_weekday_and_month_names_follow_the_language(client, demo, language, set
     weekday, month = names(day, language)
     time_list = page_text(pages["time list"], language)
     confirmation = page_text(pages["confirmation page"], language)
-    assert weekday.casefold() in time_list, (weekday, time_list[:3000])
-    assert month.casefold() in time_list, (month, time_list[:3000])
-    assert weekday.casefold() in confirmation and month.casefold() in confirmation
+    assert has_word(time_list, weekday), (weekday, time_list[:3000])
+    assert has_word(time_list, month), (month, time_list[:3000])
+    assert has_word(confirmation, weekday) and has_word(confirmation, month)
     for name in foreign_names(day):
-        assert name.casefold() not in time_list + confirmation, name
+        # As a whole word: the English "May" is the start of the Turkish "Mayıs".
+        assert not has_word(f"{time_list} {confirmation}", name), name
 
     appointment.phone = "+4915112345678"
     MemoryBackend.outbox.clear()
