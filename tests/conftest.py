@@ -10,6 +10,34 @@ from willkommen.organisations.models import Location, Organisation, Organisation
 STAFF_PASSWORD = "correct-horse-battery-staple"
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock",
+        metavar="YYYY-MM-DDTHH:MM",
+        help="run the suite as if it were this moment in Europe/Berlin (the clock keeps "
+        "ticking): finds tests that pass only at some times of day or year",
+    )
+
+
+def pytest_configure(config):
+    moment = config.getoption("--clock")
+    if moment:
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        import time_machine
+
+        start = datetime.fromisoformat(moment).replace(tzinfo=ZoneInfo("Europe/Berlin"))
+        config._willkommen_clock = time_machine.travel(start, tick=True)
+        config._willkommen_clock.start()
+
+
+def pytest_unconfigure(config):
+    clock = getattr(config, "_willkommen_clock", None)
+    if clock is not None:
+        clock.stop()
+
+
 def make_location(office, name="Service Center", **fields):
     """A location of ``office`` in Hannover, Lower Saxony (whose public holidays close it);
     ``fields`` override the address."""
