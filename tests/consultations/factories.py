@@ -89,6 +89,9 @@ def booked_consultation(staff, start=None):
             # After 23:30 "in half an hour" is tomorrow. Ten minutes ago is still today
             # (day page), and the appointment after it still in the future (retention).
             start = timezone.now() - timedelta(minutes=10)
+        # One after the other: PostgreSQL refuses overlapping consultations of a counsellor.
+        earlier = ConsultationBooking.objects.filter(counsellor=counsellor).count()
+        start += timedelta(minutes=30 * earlier)
     appointment = Appointment.objects.create(
         location=location(staff[Role.OFFICE_CLERK].organisation),
         start=start + timedelta(minutes=30),
