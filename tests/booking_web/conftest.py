@@ -1,9 +1,13 @@
 """Fixtures and helpers that walk the client's flow with the Django test client."""
 
+import json
+
 import pytest
 from django.urls import reverse
 
+from willkommen.booking import captcha
 from willkommen.booking.models import Appointment
+from willkommen.scheduling.shifts import LOCAL_ZONE
 
 from .office import build_office
 
@@ -57,6 +61,21 @@ def manage_link(response):
     code = location.split("/done/", 1)[1].split("/", 1)[0]
     token = location.split("token=", 1)[1]
     return code, token
+
+
+def api_booking(client, office, hour, email, name="Bot", headers=None):
+    """``POST /api/v1/bookings`` of ``office``'s service at ``hour`` on its day, with a
+    freshly solved captcha, as a client without an API key sends it."""
+    body = {
+        "service": office.service.pk,
+        "start": office.at(hour).astimezone(LOCAL_ZONE).isoformat(),
+        "name": name,
+        "email": email,
+        "captcha": captcha.solve(client.get("/api/v1/captcha").json()),
+    }
+    return client.post(
+        "/api/v1/bookings", json.dumps(body), "application/json", headers=headers or {}
+    )
 
 
 def latest_appointment():

@@ -7,19 +7,16 @@
   classified fails the test. The rate-limited ones are shown to answer 429.
 """
 
-import json
 import re
 
 import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from tests.booking_web.conftest import hold, submit_details
+from tests.booking_web.conftest import api_booking, hold, submit_details
 from tests.booking_web.office import build_office
 from tests.staff_urls import walk
 from willkommen.accounts.models import Role
-from willkommen.booking import captcha
-from willkommen.scheduling.shifts import LOCAL_ZONE
 
 pytestmark = pytest.mark.django_db
 
@@ -183,14 +180,7 @@ def test_every_public_api_write_is_classified(client, make_staff):
 def test_api_booking_is_rate_limited(client, office):
     statuses = []
     for number, hour in enumerate([9, 10, 11]):
-        body = {
-            "service": office.service.pk,
-            "start": office.at(hour).astimezone(LOCAL_ZONE).isoformat(),
-            "name": "Bot",
-            "email": f"bot{number}@example.org",
-            "captcha": captcha.solve(client.get("/api/v1/captcha").json()),
-        }
-        response = client.post("/api/v1/bookings", json.dumps(body), "application/json")
+        response = api_booking(client, office, hour, f"bot{number}@example.org")
         statuses.append(response.status_code)
     assert statuses == [201, 201, 429]
 
@@ -236,14 +226,7 @@ def test_booking_codes_cannot_be_enumerated(client, office):
     """An existing code with a wrong token and a code that does not exist answer alike
     (API and manage page), so trying codes reveals nothing; codes are 10 random characters
     from 28 (about 2^48) and a token is needed anyway."""
-    body = {
-        "service": office.service.pk,
-        "start": office.at(9).astimezone(LOCAL_ZONE).isoformat(),
-        "name": "Layla",
-        "email": "layla@example.org",
-        "captcha": captcha.solve(client.get("/api/v1/captcha").json()),
-    }
-    created = client.post("/api/v1/bookings", json.dumps(body), "application/json").json()
+    created = api_booking(client, office, 9, "layla@example.org", name="Layla").json()
     code, token = created["code"], created["manage_token"]
     missing = "ZZZZZZZZZZ" if code != "ZZZZZZZZZZ" else "YYYYYYYYYY"
     for headers in ({}, {"X-Manage-Token": "forged"}, {"X-Manage-Token": token}):
@@ -268,12 +251,5 @@ def test_booking_codes_cannot_be_enumerated(client, office):
 def test_control_without_rate_limits_the_third_booking_goes_through(client, office):
     """Control for test_api_booking_is_rate_limited: the 429 comes from the limit."""
     for number, hour in enumerate([9, 10, 11]):
-        body = {
-            "service": office.service.pk,
-            "start": office.at(hour).astimezone(LOCAL_ZONE).isoformat(),
-            "name": "Bot",
-            "email": f"bot{number}@example.org",
-            "captcha": captcha.solve(client.get("/api/v1/captcha").json()),
-        }
-        response = client.post("/api/v1/bookings", json.dumps(body), "application/json")
+        response = api_booking(client, office, hour, f"bot{number}@example.org")
         assert response.status_code == 201

@@ -10,8 +10,7 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from tests.booking_web.conftest import external_form_data, hold, submit_details
-from willkommen.booking import captcha
+from tests.booking_web.conftest import api_booking, external_form_data, hold, submit_details
 from willkommen.booking.tokens import make_confirm_token
 from willkommen.scheduling.shifts import LOCAL_ZONE
 
@@ -152,12 +151,16 @@ def test_changes_are_limited_per_address_across_bookings(client, booking):
     assert statuses == [200, 200, 429]
 
 
+def _api_change(booking, office):
+    """(appointment, its API URL, the manage-token header, a move to 9:00 as JSON)."""
+    appointment, token = booking()
+    body = json.dumps({"start": office.at(9).astimezone(LOCAL_ZONE).isoformat()})
+    return appointment, f"/api/v1/bookings/{appointment.code}", {"X-Manage-Token": token}, body
+
+
 @FEW_CHANGES
 def test_api_changes_are_limited_per_booking(client, booking, office):
-    appointment, token = booking()
-    headers = {"X-Manage-Token": token}
-    url = f"/api/v1/bookings/{appointment.code}"
-    body = json.dumps({"start": office.at(9).astimezone(LOCAL_ZONE).isoformat()})
+    appointment, url, headers, body = _api_change(booking, office)
     first = client.patch(url, body, "application/json", headers=headers)
     second = client.patch(url, body, "application/json", headers=headers)
     assert first.status_code != 429 and second.status_code != 429
@@ -175,10 +178,7 @@ def test_api_changes_are_limited_per_booking(client, booking, office):
 @FEW_CHANGES
 @NO_LIMITS
 def test_control_without_limits_api_cancel_goes_through(client, booking, office):
-    appointment, token = booking()
-    headers = {"X-Manage-Token": token}
-    url = f"/api/v1/bookings/{appointment.code}"
-    body = json.dumps({"start": office.at(9).astimezone(LOCAL_ZONE).isoformat()})
+    _appointment, url, headers, body = _api_change(booking, office)
     for _ in range(2):
         client.patch(url, body, "application/json", headers=headers)
     assert client.delete(url, headers=headers).status_code == 200
@@ -232,18 +232,8 @@ def test_api_booking_429_has_retry_after_and_is_not_replayed(client, office):
     (here: the limit lifted), the same key books."""
 
     def attempt(hour, key):
-        body = {
-            "service": office.service.pk,
-            "start": office.at(hour).astimezone(LOCAL_ZONE).isoformat(),
-            "name": "Bot",
-            "email": f"bot{hour}@example.org",
-            "captcha": captcha.solve(client.get("/api/v1/captcha").json()),
-        }
-        return client.post(
-            "/api/v1/bookings",
-            json.dumps(body),
-            "application/json",
-            headers={"Idempotency-Key": key},
+        return api_booking(
+            client, office, hour, f"bot{hour}@example.org", headers={"Idempotency-Key": key}
         )
 
     assert attempt(9, "one").status_code == 201
