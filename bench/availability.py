@@ -1,4 +1,4 @@
-"""Benchmark of the availability engine (``scheduling.slots.find_slots``).
+"""Benchmark of the availability engine (``booking.availability.find_slots``).
 
 Builds, on a fresh test database, a location with 20 office desks and 30 counsellors
 (weekly shifts, languages, topics) and about a third of the next eight weeks already
@@ -40,6 +40,7 @@ TIME_BUDGET_SECONDS = 90
 def build():
     from willkommen.accounts.models import Role, StaffMember
     from willkommen.booking.models import Appointment, ConsultationBooking
+    from willkommen.clock import local_datetime
     from willkommen.organisations.models import (
         Desk,
         DeskKind,
@@ -52,7 +53,6 @@ def build():
         Topic,
     )
     from willkommen.scheduling.models import LocationSchedule, Shift
-    from willkommen.scheduling.shifts import local_datetime
 
     office = Organisation.objects.create(
         name="Office", short_name="ABH", kind=OrganisationKind.IMMIGRATION_OFFICE
@@ -182,7 +182,7 @@ def free_desk_slots(service, seed=7):
     make each. Shuffled, so that concurrent clients do not all queue on the same desk."""
     import random
 
-    from willkommen.scheduling.slots import find_slots
+    from willkommen.booking.availability import find_slots
 
     today = timezone.localdate()
     slots = find_slots(service, today, today + timedelta(weeks=WEEKS), with_consultation=False)
@@ -210,7 +210,7 @@ def percentile(values, fraction):
 
 
 def main():
-    from willkommen.scheduling.slots import find_slots
+    from willkommen.booking.availability import find_slots
 
     deadline = clock.monotonic() + TIME_BUDGET_SECONDS
     old_name = connection.settings_dict["NAME"]

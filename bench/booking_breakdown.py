@@ -42,16 +42,16 @@ TRIVIAL = 1000
 
 # (module, attribute, label): the steps of POST /api/v1/bookings, outermost first.
 STEPS = [
-    ("willkommen.booking.api", "_check_human", "API key check"),
-    ("willkommen.booking.services", "book", "services.book (all of the booking)"),
-    ("willkommen.booking.services", "_check_open_bookings", "  open bookings of the contact"),
-    ("willkommen.booking.services", "_hold", "  transaction: slot + placement"),
-    ("willkommen.scheduling.slots", "slot_at", "    slot rules (engine, busy intervals)"),
-    ("willkommen.booking.services", "_place_on_desk", "    placement on a desk"),
-    ("willkommen.booking.services", "_lock_desk", "      desk row lock"),
-    ("willkommen.booking.services", "_desk_is_free", "      re-check under the lock"),
-    ("willkommen.booking.services", "_announce", "  confirmation queued, tokens"),
-    ("willkommen.booking.api", "_booking_out", "answer body"),
+    ("willkommen.booking.api.endpoints", "check_captcha", "API key or captcha check"),
+    ("willkommen.booking.bookings", "book", "services.book (all of the booking)"),
+    ("willkommen.booking.bookings", "check_open_bookings", "  open bookings of the contact"),
+    ("willkommen.booking.bookings", "place", "  transaction: slot + placement"),
+    ("willkommen.booking.bookings", "slot_at", "    slot rules (engine, busy intervals)"),
+    ("willkommen.booking.placement", "place_on_desk", "    placement on a desk"),
+    ("willkommen.booking.placement", "lock_desk", "      desk row lock"),
+    ("willkommen.booking.placement", "desk_is_free", "      re-check under the lock"),
+    ("willkommen.booking.bookings", "announce", "  confirmation queued, tokens"),
+    ("willkommen.booking.api.serialisers", "booking_out", "answer body"),
 ]
 
 

@@ -44,7 +44,7 @@ def create_due_appointments(world):
     from django.utils import timezone
 
     from willkommen.booking.models import Appointment, AppointmentStatus
-    from willkommen.scheduling.shifts import LOCAL_ZONE, local_datetime
+    from willkommen.clock import LOCAL_ZONE, local_datetime
 
     tomorrow = timezone.now().astimezone(LOCAL_ZONE).date() + timedelta(days=1)
     made = 0

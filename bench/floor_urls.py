@@ -13,7 +13,7 @@ from django.urls import path
 from ninja import NinjaAPI, Schema
 from ninja.responses import Status
 
-from willkommen.booking.api import BookingIn
+from willkommen.booking.api.schemas import BookingIn
 from willkommen.urls import urlpatterns as project_urlpatterns
 
 FLOOR_TABLE = "bench_floor_booking"

@@ -186,9 +186,9 @@ def build_office(desk_count=2):
 
     from tests.booking.conftest import make_world
     from willkommen.accounts.models import StaffMember
+    from willkommen.booking.availability import find_slots
     from willkommen.booking.models import ApiKey
     from willkommen.organisations.models import Organisation, OrganisationKind
-    from willkommen.scheduling.slots import find_slots
 
     organisations = {
         "office": Organisation.objects.create(

@@ -51,6 +51,7 @@ CLIENT_TEMPLATES = [
     "willkommen/walkins/templates/walkins/display_board.html",
     "willkommen/walkins/templates/walkins/ticket_page.html",
     "willkommen/walkins/templates/walkins/ticket_status.html",
+    "willkommen/walkins/templates/walkins/heads_up_email.txt",
 ]
 
 # Python modules whose strings reach a client (pages, forms, errors, messages, e-mail,
@@ -58,7 +59,7 @@ CLIENT_TEMPLATES = [
 CLIENT_MODULES = [
     "willkommen/forms.py",
     "willkommen/api_errors.py",
-    "willkommen/booking/api.py",
+    "willkommen/booking/api/*.py",
     "willkommen/booking/captcha.py",
     "willkommen/booking/errors.py",
     "willkommen/booking/forms.py",
@@ -66,9 +67,14 @@ CLIENT_MODULES = [
     "willkommen/booking/models.py",
     "willkommen/booking/notifications.py",
     "willkommen/booking/services.py",
+    "willkommen/booking/inputs.py",
+    "willkommen/booking/bookings.py",
+    "willkommen/booking/changes.py",
+    "willkommen/booking/holds.py",
+    "willkommen/booking/consultation_time.py",
     "willkommen/booking/sms.py",
     "willkommen/booking/tokens.py",
-    "willkommen/booking/views.py",
+    "willkommen/booking/views/*.py",
     "willkommen/directory/forms.py",
     "willkommen/directory/models.py",
     "willkommen/directory/referrals.py",
@@ -80,6 +86,7 @@ CLIENT_MODULES = [
     "willkommen/pages/views.py",
     "willkommen/walkins/models.py",
     "willkommen/walkins/services.py",
+    "willkommen/walkins/heads_up.py",
     "willkommen/walkins/views.py",
 ]
 

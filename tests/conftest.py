@@ -1,7 +1,11 @@
 """Shared fixtures: organisations, one staff member per role, and a logged-in client."""
 
+import io
+
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
 from django.utils import translation
 
 from willkommen.accounts.models import Role, StaffMember
@@ -19,7 +23,26 @@ def pytest_addoption(parser):
     )
 
 
+def missing_catalogues(locale_dir=settings.BASE_DIR / "locale"):
+    """The message catalogues whose compiled ``.mo`` is missing or older than the ``.po``."""
+    stale = []
+    for po in sorted(locale_dir.glob("*/LC_MESSAGES/*.po")):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            stale.append(str(po.relative_to(locale_dir.parent)))
+    return stale
+
+
 def pytest_configure(config):
+    # Without compiled catalogues every page is English and the language tests fail in
+    # confusing ways; say what to do instead.
+    stale = missing_catalogues()
+    if stale:
+        pytest.exit(
+            f"compiled message catalogues missing or out of date ({', '.join(stale)}): "
+            "run `make install` (it compiles them), then run the tests again",
+            returncode=4,
+        )
     moment = config.getoption("--clock")
     if moment:
         from datetime import datetime
@@ -62,8 +85,9 @@ def _default_language():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Every test starts with an empty cache: rate-limit counters, the metrics and the
-    scheduling memo's generation live there, and the cache outlives a test."""
+    """Every test starts with an empty cache: the scheduling memo's generation lives there,
+    and the cache outlives a test. (Rate-limit counters and the metrics' totals live in a
+    table, rolled back or emptied with every test.)"""
     from django.core.cache import cache
 
     cache.clear()
@@ -147,3 +171,18 @@ def make_staff(organisations):
 def staff(make_staff):
     """One staff member per role."""
     return {role: make_staff(role) for role in Role}
+
+
+@pytest.fixture(scope="module")
+def demo_seeded_once(django_db_setup, django_db_blocker):
+    """``seed_demo --no-activity`` once for a whole test module instead of once per test.
+
+    The seed runs inside a transaction that stays open for the module and is rolled back
+    after it; each test's own transaction nests inside it as a savepoint, so a test's
+    changes are undone before the next test and the module's seed is undone before the next
+    module. Only for tests that are not ``transaction=True`` (those commit and cannot nest).
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", "--quiet", "--no-activity", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)

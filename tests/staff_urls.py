@@ -12,13 +12,34 @@ from pathlib import Path
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from willkommen.accounts import policy
+from willkommen.directory.models import Offer
+
 # Public or auth-machinery URLs under /staff/ that every visitor may open.
-PUBLIC_STAFF_URLS = {"accounts:login", "accounts:logout"}
+PUBLIC_STAFF_URLS = {
+    "accounts:login",
+    "accounts:logout",
+    "accounts:oidc_login",
+    "accounts:oidc_callback",
+}
 
 SAMPLE_KWARGS = {}
 for _module_path in sorted(Path(__file__).parent.glob("url_samples_*.py")):
     _module = importlib.import_module(f"tests.{_module_path.stem}")
     SAMPLE_KWARGS.update(_module.SAMPLE_KWARGS)
+
+
+def _may_change_the_offer(user, kwargs):
+    return policy.can_change_offer(user, Offer.objects.get(pk=kwargs["pk"]))
+
+
+# Pages whose object decides too, beyond the view's permission: an offer belongs to one
+# organisation (the sample offer to the city), so another organisation's lead gets 403.
+OBJECT_CHECKS = {
+    "directory_staff:edit": _may_change_the_offer,
+    "directory_staff:set_active": _may_change_the_offer,
+    "directory_staff:history": _may_change_the_offer,
+}
 
 
 def walk(patterns=None, prefix="", namespace=None):

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.production_keys import fresh_fernet_key, fresh_secret_key
 from willkommen.config import ConfigError, env_bool, env_database, env_int
 
 ROOT = Path(__file__).resolve().parent.parent
-GOOD_KEY = "k" * 30 + "0123456789abcdefghijklmnopqrstuvwxyz"
-# A valid Fernet key used only by these tests.
-NOTE_KEY = "Y2hlY2stZGVwbG95LW9ubHkta2V5LTAxMjM0NTY3ODk="
+GOOD_KEY = fresh_secret_key()
+NOTE_KEY = fresh_fernet_key()
 
 
 def run_check(**env):

@@ -65,3 +65,38 @@ def test_only_the_operator_reaches_the_django_admin(client, staff):
             assert response.status_code == 302
             assert "/admin/login/" in response["Location"]
         client.logout()
+
+
+def test_local_passwords_can_be_switched_off_but_for_the_break_glass_operator(
+    client, make_staff, settings
+):
+    settings.LOCAL_LOGIN_ENABLED = False
+    settings.BREAK_GLASS_USERNAME = "root-it"
+    make_staff(Role.COUNSELLOR, username="amira")
+    make_staff(Role.OPERATOR, username="root-it")
+    refused = post_login(client, "amira", STAFF_PASSWORD)
+    assert refused.status_code == 200 and "_auth_user_id" not in client.session
+    page = refused.content.decode()
+    assert "<details" in page and "Emergency access for the operator" in page
+    assert post_login(client, "root-it", STAFF_PASSWORD).status_code == 302
+
+
+def test_the_break_glass_name_counts_only_for_an_operator(client, make_staff, settings):
+    settings.LOCAL_LOGIN_ENABLED = False
+    settings.BREAK_GLASS_USERNAME = "amira"
+    make_staff(Role.COUNSELLOR, username="amira")
+    assert post_login(client, "amira", STAFF_PASSWORD).status_code == 200
+
+
+def test_switching_local_passwords_off_ends_local_sessions(client, make_staff, settings):
+    post_login(client, make_staff(Role.COUNSELLOR, username="amira").username, STAFF_PASSWORD)
+    assert client.get(reverse("accounts:home")).status_code == 200
+    settings.LOCAL_LOGIN_ENABLED = False
+    response = client.get(reverse("accounts:home"))
+    assert response.status_code == 302 and "/staff/login/" in response["Location"]
+
+
+def test_control_with_local_passwords_on_the_counsellor_signs_in(client, make_staff, settings):
+    settings.LOCAL_LOGIN_ENABLED = True
+    make_staff(Role.COUNSELLOR, username="amira")
+    assert post_login(client, "amira", STAFF_PASSWORD).status_code == 302

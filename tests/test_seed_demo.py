@@ -54,12 +54,19 @@ def snapshot():
     }
 
 
-@pytest.fixture
-def seeded():
-    seed("--quiet")
-    first = snapshot()
-    seed("--quiet")
+@pytest.fixture(scope="module")
+def seeded_twice(demo_seeded_once, django_db_blocker):
+    """The demo seeded once for the module (``demo_seeded_once``), then a second time: what
+    the first run wrote, for the tests to compare the second run with."""
+    with django_db_blocker.unblock():
+        first = snapshot()
+        seed("--quiet", "--no-activity")
     return first
+
+
+@pytest.fixture
+def seeded(seeded_twice, db):
+    return seeded_twice
 
 
 def test_organisations_by_kind(seeded):
@@ -175,7 +182,7 @@ def test_second_run_changes_nothing(seeded):
     usernames = list(StaffMember.objects.values_list("username", flat=True))
     assert len(usernames) == len(set(usernames))
     with CaptureQueriesContext(connection) as queries:
-        seed("--quiet")
+        seed("--quiet", "--no-activity")
     writes = [
         query["sql"]
         for query in queries.captured_queries
@@ -194,7 +201,7 @@ def test_reseeding_keeps_a_changed_password_and_repairs_data(seeded):
     topic.name_ar = ""
     topic.save()
 
-    seed("--quiet")
+    seed("--quiet", "--no-activity")
 
     user.refresh_from_db()
     assert user.check_password("a-new-password-of-my-own")
@@ -204,7 +211,7 @@ def test_reseeding_keeps_a_changed_password_and_repairs_data(seeded):
 
 
 def test_prints_the_demo_logins_unless_quiet(db):
-    output = seed()
+    output = seed("--no-activity")
     for username in ("counsellor", "outreach", "lead", "coordinator", "clerk", "operator"):
         assert username in output
     assert DEMO_PASSWORD in output
@@ -225,7 +232,7 @@ def test_calls_seed_of_app_demo_modules(db, monkeypatch):
     module.seed = fake_seed
     monkeypatch.setitem(sys.modules, "willkommen.pages.demo", module)
 
-    output = seed()
+    output = seed("--no-activity")
 
     assert calls == [True]
     assert "pages demo seeded" in output

@@ -27,4 +27,5 @@ SAMPLE_KWARGS = {
     "consultations_staff:client_erase": _client,
     "consultations_staff:booking_start": _booking,
     "consultations_staff:booking_no_show": _booking,
+    "consultations_staff:booking_take_over": _booking,
 }

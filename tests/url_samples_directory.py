@@ -2,10 +2,13 @@
 
 from datetime import date
 
+from willkommen.accounts.models import Role
 from willkommen.directory.models import Offer
 
 
 def _offer(staff):
+    """An offer of the city (the coordinators' organisation), as migration 0004 leaves the
+    existing ones: its coordinator may change it, the Caritas lead may not."""
     offer, _created = Offer.objects.get_or_create(
         reference="sample-offer",
         defaults={
@@ -13,6 +16,7 @@ def _offer(staff):
             "description": "Beschreibung",
             "provider": "Träger",
             "review_date": date(2099, 1, 1),
+            "owner": staff[Role.COORDINATOR].organisation,
         },
     )
     return {"pk": offer.pk}
@@ -21,4 +25,5 @@ def _offer(staff):
 SAMPLE_KWARGS = {
     "directory_staff:edit": _offer,
     "directory_staff:set_active": _offer,
+    "directory_staff:history": _offer,
 }

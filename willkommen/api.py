@@ -11,9 +11,13 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Router
 
 from willkommen.api_errors import declare_common_errors, install_error_handlers
-from willkommen.booking.api import router as booking_router
+from willkommen.booking.api.endpoints import router as booking_router
+from willkommen.booking.api.office import router as office_appointments_router
+from willkommen.booking.api.office_calendar import router as office_calendar_router
+from willkommen.booking.api.serialisers import install_refusal_handlers
 from willkommen.consultations.api import router as consultations_router
 from willkommen.directory.api import router as directory_router
+from willkommen.inputs import InputParser
 from willkommen.scheduling.api import router as scheduling_router
 from willkommen.statistics.api import router as statistics_router
 from willkommen.walkins.api import router as walkins_router
@@ -27,9 +31,12 @@ api = NinjaAPI(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    # Control characters in query parameters and JSON bodies are refused (willkommen.inputs).
+    parser=InputParser(),
 )
 
 install_error_handlers(api)
+install_refusal_handlers(api)
 
 
 @csrf_exempt
@@ -46,6 +53,8 @@ v1 = Router()
 for router in (
     scheduling_router,
     booking_router,
+    office_appointments_router,
+    office_calendar_router,
     walkins_router,
     consultations_router,
     directory_router,

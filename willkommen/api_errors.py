@@ -2,20 +2,25 @@
 
 Every refusal is ``{"detail": <translated text>, "code": <stable machine code>}`` (some add
 fields, e.g. ``errors`` or ``alternatives``). The statuses that django-ninja or Django answer
-on their own – a body that is not JSON (400), no session (401), a failed CSRF check or a
+on their own – a body that is not JSON or holds control characters (400) or is too large
+(413), no session (401), a failed CSRF check or a
 refused role (403), an unknown identifier in the path (404), input that does not fit the
 schema (422) – are added to the OpenAPI document of every operation they can happen to by
 ``declare_common_errors``, so that an endpoint cannot forget them and the document never
 contradicts an answer (``tests/ops/test_api_schema.py`` checks both with schemathesis).
 """
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-# The answer to a rate limit carries ``Retry-After`` in seconds.
-RETRY_AFTER_HEADER = "Retry-After"
+from willkommen.errors import RETRY_AFTER_HEADER, DomainError
+from willkommen.inputs import ForbiddenCharacters
+
+__all__ = ["RETRY_AFTER_HEADER", "ErrorOut", "install_error_handlers", "declare_common_errors"]
 
 
 class ErrorOut(Schema):
@@ -47,6 +52,8 @@ HTTP_ERROR_CODES = {
 def _http_error_detail(exc: HttpError) -> tuple[str, str]:
     """Translated detail and code for ninja's built-in refusals."""
     message = str(exc)
+    if exc.status_code == 400 and isinstance(exc.__cause__, ForbiddenCharacters):
+        return str(exc.__cause__), "invalid_characters"
     if exc.status_code == 400 and message.startswith("Cannot parse request body"):
         return gettext("The request body is not valid JSON."), "invalid_json"
     if exc.status_code == 403 and message == "CSRF check Failed":
@@ -57,8 +64,20 @@ def _http_error_detail(exc: HttpError) -> tuple[str, str]:
     return message, HTTP_ERROR_CODES.get(exc.status_code, "error")
 
 
+def refusal_response(api: NinjaAPI, request, error: DomainError, body: dict | None = None):
+    """A service's refusal as ``{"detail", "code", …}`` with its status and
+    ``Retry-After``; ``body`` replaces ``error.as_dict()`` where an endpoint adds fields."""
+    response = api.create_response(request, body or error.as_dict(), status=error.status)
+    return error.apply_headers(response)
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
-    """Answers ninja's and Django's own refusals in the shared shape."""
+    """Answers the services' refusals (``DomainError``) and ninja's and Django's own in
+    the shared shape: endpoints let a refusal propagate instead of catching it."""
+
+    @api.exception_handler(DomainError)
+    def refused(request, exc):
+        return refusal_response(api, request, exc)
 
     @api.exception_handler(ValidationError)
     def invalid_input(request, exc):
@@ -100,6 +119,21 @@ def install_error_handlers(api: NinjaAPI) -> None:
             request, {"detail": detail, "code": code}, status=exc.status_code
         )
 
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request, exc):
+        """Django refuses bodies over DATA_UPLOAD_MAX_MEMORY_SIZE; without this the API
+        would answer with the HTML 400 page."""
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1_000_000
+        return api.create_response(
+            request,
+            {
+                "detail": gettext("The request body is too large (at most %(limit)s MB).")
+                % {"limit": f"{limit:.1f}"},
+                "code": "too_large",
+            },
+            status=413,
+        )
+
     @api.exception_handler(Http404)
     def not_found(request, exc):
         return api.create_response(
@@ -124,6 +158,7 @@ def common_errors(operation) -> dict:
         errors[422] = InvalidInputOut
     if _has_body(operation):
         errors[400] = ErrorOut
+        errors[413] = ErrorOut
     if operation.auth_callbacks:
         errors[401] = ErrorOut
         errors[403] = ErrorOut

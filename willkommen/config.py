@@ -5,7 +5,10 @@ setting, not with a traceback somewhere deep in Django. Every reader raises
 :class:`ConfigError`; ``manage.py``, ``wsgi.py`` and ``asgi.py`` turn it into that line.
 """
 
+import ipaddress
+import json
 import os
+import sys
 from urllib.parse import urlparse
 
 import dj_database_url
@@ -60,6 +63,20 @@ def env_list(name, default=()):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_networks(name):
+    """Comma-separated addresses or networks (``10.0.0.0/8``, ``::1``), checked now, so
+    that a typo stops start-up instead of silently trusting nobody (or everybody)."""
+    networks = env_list(name)
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ConfigError(
+                f"{name} must list IP addresses or networks (10.0.0.0/8), not {network!r}"
+            ) from None
+    return networks
+
+
 def env_database(name, default_url):
     url = os.environ.get(name) or default_url
     scheme = urlparse(url).scheme
@@ -73,6 +90,20 @@ def env_database(name, default_url):
         config["CONN_HEALTH_CHECKS"] = True
         config.setdefault("OPTIONS", {})
     return config
+
+
+def env_json_object(name):
+    """A JSON object (``{}`` when unset); anything else stops start-up with its name."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return {}
+    try:
+        parsed = json.loads(value)
+    except ValueError as error:
+        raise ConfigError(f"{name} must be a JSON object: {error}") from None
+    if not isinstance(parsed, dict):
+        raise ConfigError(f"{name} must be a JSON object, not {type(parsed).__name__}")
+    return parsed
 
 
 def env_redis_url(name):
@@ -89,7 +120,5 @@ def exit_on_config_error(load):
     try:
         return load()
     except ConfigError as error:
-        import sys
-
         print(f"Configuration error: {error}", file=sys.stderr)
         raise SystemExit(2) from None

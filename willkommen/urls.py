@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from willkommen.api import api, api_not_found
-from willkommen.observability.metrics import metrics
+from willkommen.observability.metrics import metrics, welcome_service_metrics
 from willkommen.pages.views import healthz
 
 STAFF_APPS = ["scheduling", "booking", "walkins", "consultations", "directory", "statistics"]
@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("willkommen.pages.urls")),
     path("healthz", healthz, name="healthz"),
     path("metrics", metrics, name="metrics"),
+    path("metrics/welcome-service", welcome_service_metrics, name="welcome_service_metrics"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
     path("api/<path:rest>", api_not_found),

@@ -7,19 +7,10 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from django.core.cache import cache
 
-from tests.conftest import make_location
-from willkommen.accounts.models import Role
-from willkommen.organisations.models import (
-    Desk,
-    DeskKind,
-    Language,
-    Location,
-    OfficeService,
-    OpeningHours,
-    Topic,
-)
-from willkommen.scheduling.models import LocationSchedule, Shift
-from willkommen.scheduling.shifts import LOCAL_ZONE
+from tests import factories
+from willkommen.clock import LOCAL_ZONE
+from willkommen.organisations.models import Location, OfficeService
+from willkommen.scheduling.models import LocationSchedule
 
 TOPIC_SLUGS = ["forms", "education", "family", "housing", "leisure", "work", "health"]
 
@@ -39,74 +30,47 @@ class World:
 
 def make_world(organisations, make_staff, desk_count=2, opening=None):
     office = organisations["office"]
-    location = make_location(
+    location = factories.location_with_hours(
         office,
         "Service Center",
+        hours=opening or [(time(8), time(12)), (time(13), time(16))],
         street="Hamburger Allee 25",
         postal_code="30161",
     )
-    schedule = LocationSchedule.objects.create(location=location)
-    service = OfficeService.objects.create(
-        office=office,
-        slug="residence",
-        name="Residence permit",
-        duration_minutes=20,
-        documents_to_bring="Passport\nBiometric photo",
+    service = factories.office_service(
+        office, "residence", "Residence permit", 20, documents_to_bring="Passport\nBiometric photo"
     )
-    long_service = OfficeService.objects.create(
-        office=office, slug="settlement", name="Settlement permit", duration_minutes=45
-    )
-    desks = []
-    for number in range(desk_count):
-        desk = Desk.objects.create(
-            location=location, name=f"Desk {number + 1}", kind=DeskKind.OFFICE_DESK
-        )
-        desk.services.set([service, long_service])
-        desks.append(desk)
-    rooms = [
-        Desk.objects.create(
-            location=location, name=f"Room {number + 1}", kind=DeskKind.COUNSELLING_ROOM
-        )
-        for number in range(2)
+    long_service = factories.office_service(office, "settlement", "Settlement permit", 45)
+    desks = [
+        factories.desk(location, f"Desk {number + 1}", [service, long_service])
+        for number in range(desk_count)
     ]
-    for weekday in range(5):
-        for opens, closes in opening or [(time(8), time(12)), (time(13), time(16))]:
-            OpeningHours.objects.create(
-                location=location, weekday=weekday, opens=opens, closes=closes
-            )
-    languages = {
-        code: Language.objects.create(code=code, english_name=name, native_name=name)
-        for code, name in [
-            ("de", "German"),
-            ("ar", "Arabic"),
-            ("fa", "Persian"),
-            ("uk", "Ukrainian"),
-            ("en", "English"),
+    rooms = [factories.room(location, f"Room {number + 1}") for number in range(2)]
+    languages = factories.languages(
+        ("de", "German"),
+        ("ar", "Arabic"),
+        ("fa", "Persian"),
+        ("uk", "Ukrainian"),
+        ("en", "English"),
+    )
+    topics = factories.topics(*TOPIC_SLUGS, ordered=True)
+    counsellors = {
+        username: factories.counsellor(
+            make_staff,
+            username,
+            [languages[code] for code in codes],
+            [topics[slug] for slug in topic_slugs],
+            location=location,
+            room=room,
+            hours=hours,
+        )
+        for username, codes, topic_slugs, room, hours in [
+            ("amal", ["de", "ar"], ["work", "housing"], rooms[0], (time(8), time(16))),
+            ("dariush", ["de", "fa"], ["family"], rooms[1], (time(8), time(12))),
+            ("olena", ["de", "uk", "en"], ["health"], rooms[1], (time(12), time(16))),
         ]
     }
-    topics = {
-        slug: Topic.objects.create(slug=slug, name=slug.title(), sort_order=index)
-        for index, slug in enumerate(TOPIC_SLUGS)
-    }
-    counsellors = {}
-    for username, codes, topic_slugs, room, hours in [
-        ("amal", ["de", "ar"], ["work", "housing"], rooms[0], (time(8), time(16))),
-        ("dariush", ["de", "fa"], ["family"], rooms[1], (time(8), time(12))),
-        ("olena", ["de", "uk", "en"], ["health"], rooms[1], (time(12), time(16))),
-    ]:
-        counsellor = make_staff(Role.COUNSELLOR, username=username)
-        counsellor.languages.set([languages[code] for code in codes])
-        counsellor.topics.set([topics[slug] for slug in topic_slugs])
-        for weekday in range(5):
-            Shift.objects.create(
-                counsellor=counsellor,
-                location=location,
-                room=room,
-                weekday=weekday,
-                starts=hours[0],
-                ends=hours[1],
-            )
-        counsellors[username] = counsellor
+    schedule = location.schedule
     return World(
         location, service, long_service, desks, rooms, counsellors, languages, topics, schedule
     )

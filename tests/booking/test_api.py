@@ -8,9 +8,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from willkommen.booking import captcha
+from willkommen.booking.availability import find_slots
 from willkommen.booking.models import ApiKey, Appointment, AppointmentStatus, UsedCaptchaSolution
-from willkommen.scheduling.shifts import LOCAL_ZONE
-from willkommen.scheduling.slots import find_slots
+from willkommen.clock import LOCAL_ZONE
 
 pytestmark = [
     pytest.mark.django_db,

@@ -11,11 +11,12 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import make_location
 from willkommen.booking import services
+from willkommen.booking.availability import find_slots
 from willkommen.booking.models import Appointment
 from willkommen.organisations.models import OpeningHours
 from willkommen.scheduling import config_cache
+from willkommen.scheduling.calendar import opening_by_weekday
 from willkommen.scheduling.models import ClosingDay, ShiftException, ShiftExceptionKind
-from willkommen.scheduling.slots import find_slots
 
 from .conftest import NOW, TUESDAY, local
 
@@ -26,15 +27,16 @@ def starts(world, **kwargs):
     return {slot.start for slot in find_slots(world.service, TUESDAY, TUESDAY, now=NOW, **kwargs)}
 
 
-def test_second_query_reads_only_the_bookings(world):
+def test_second_query_reads_only_the_office_appointments(world):
     starts(world, language="ar")
     with CaptureQueriesContext(connection) as queries:
         starts(world, language="ar")
     tables = " ".join(query["sql"] for query in queries.captured_queries)
-    # Appointments and booked consultations are never memoised: they decide double booking.
-    assert len(queries.captured_queries) == 2
+    # Appointments are never memoised: they decide double booking. Booked consultations
+    # are not read at all: the public answer comes from duty alone (docs/security.md).
+    assert len(queries.captured_queries) == 1
     assert "booking_appointment" in tables
-    assert "booking_consultationbooking" in tables
+    assert "booking_consultationbooking" not in tables
 
 
 def test_a_saved_closing_day_takes_effect_at_once(world):
@@ -137,10 +139,9 @@ def test_opening_hours_memo_is_per_location(world, organisations):
     )
     OpeningHours.objects.create(location=other, weekday=0, opens=time(7), closes=time(8))
     starts(world)
-    from willkommen.scheduling.slots import _opening_by_weekday
 
-    assert _opening_by_weekday(other)[0] == [(time(7), time(8))]
-    assert _opening_by_weekday(world.location)[0] != [(time(7), time(8))]
+    assert opening_by_weekday(other)[0] == [(time(7), time(8))]
+    assert opening_by_weekday(world.location)[0] != [(time(7), time(8))]
 
 
 def generation():

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from willkommen.booking import services
+from willkommen.booking import placement
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def locking_statements(run):
     not connection.features.has_select_for_update, reason="SQLite has no row locks"
 )
 def test_the_desk_lock_takes_the_desk_row_only(world):
-    statements = locking_statements(lambda: services._lock_desk(world.desks[0].pk))
+    statements = locking_statements(lambda: placement.lock_desk(world.desks[0].pk))
     assert len(statements) == 1
     assert "JOIN" not in statements[0]
     assert "organisations_location" not in statements[0]
@@ -31,6 +31,6 @@ def test_the_desk_lock_takes_the_desk_row_only(world):
 )
 def test_the_counsellor_lock_takes_counsellor_rows_only(world):
     ids = [member.pk for member in world.counsellors.values()]
-    statements = locking_statements(lambda: services._lock_counsellors(ids))
+    statements = locking_statements(lambda: placement.lock_counsellors(ids))
     assert len(statements) == 1
     assert "JOIN" not in statements[0]

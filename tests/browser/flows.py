@@ -3,7 +3,7 @@
 
 from django.core.cache import cache
 
-from tests.booking_web.office import build_office
+from tests.booking.web.office import build_office
 
 CAPTCHA_SOLVED = (
     "() => { const f = document.querySelector('input[name=altcha]');"
@@ -31,7 +31,7 @@ def booking_steps(page, lang="de", email="amal@example.org"):
     yield "concern"
     click_and_load(page, page.locator(".choice-list__item").first)
     yield "documents and days"
-    click_and_load(page, page.locator(".day-list__item").first)
+    click_and_load(page, page.locator(".month-grid__day").first)
     yield "day with free times"
     page.locator("#id_consultation").check()
     page.locator("#id_language").select_option("ar")

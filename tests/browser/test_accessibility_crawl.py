@@ -26,10 +26,16 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django_otp.oath import totp
 
-from tests.booking_web.office import build_office
+from tests.booking.web.office import build_office
 from tests.conftest import STAFF_PASSWORD
 from tests.consultations import factories
-from tests.staff_urls import PUBLIC_STAFF_URLS, SAMPLE_KWARGS, staff_url_patterns, walk
+from tests.staff_urls import (
+    OBJECT_CHECKS,
+    PUBLIC_STAFF_URLS,
+    SAMPLE_KWARGS,
+    staff_url_patterns,
+    walk,
+)
 from willkommen.accounts import policy
 from willkommen.accounts.models import Role
 from willkommen.booking.models import Appointment
@@ -153,7 +159,12 @@ FIELD_EDGE_CHECK = r"""
 """
 
 # Forms that are also sent empty, to check how their errors are shown.
-FORMS_SENT_EMPTY = {"booking:external", "directory_staff:create", "walkins_staff:intake"}
+FORMS_SENT_EMPTY = {
+    "booking:external",
+    "booking:office_appointment",
+    "directory_staff:create",
+    "walkins_staff:intake",
+}
 
 # Pages that are printed; they are checked once more with print styles.
 PRINTED_PAGES = {
@@ -187,6 +198,8 @@ PUBLIC_PAGES = {
     "pages:sign_language": _legal("pages:sign_language"),
     "accounts:login": _legal("accounts:login"),
     "booking:external": _legal("booking:external"),
+    "booking:office_appointment": _legal("booking:office_appointment"),
+    "booking:lost_link": _legal("booking:lost_link"),
     "booking:done": lambda world: [_token_url("booking:done", world.appointment)],
     "booking:confirm": lambda world: [
         _token_url("booking:confirm", world.appointment, make_confirm_token)
@@ -223,11 +236,17 @@ FLOW_PAGES = {"booking:start", "booking:service", "booking:details"}
 NOT_PAGES = {
     "healthz": "JSON for load balancers",
     "metrics": "Prometheus text, 404 unless configured",
+    "welcome_service_metrics": "Prometheus text, 404 unless its own token is configured",
     "set_language": "the language switcher's POST target",
-    "booking:hold": "POST only: the time buttons of the service page",
-    "booking:cancel": "POST only: the buttons of the manage page",
+    "booking:choose": "POST only: the time buttons of the service page",
+    "booking:cancel": "POST only: the buttons of the manage page (its question page is "
+    "checked by tests/browser/test_links_and_guard_rails.py)",
+    "booking:lost_link_sent": "only after a request in the same session (else a redirect "
+    "to the form); checked by tests/browser/test_links_and_guard_rails.py",
     "booking:calendar": "an .ics file",
     "accounts:logout": "POST only: the log-out button",
+    "accounts:oidc_login": "a redirect to the city's identity provider, not a page",
+    "accounts:oidc_callback": "the identity provider's redirect back, not a page",
 }
 
 
@@ -389,7 +408,7 @@ def walk_the_booking_flow(crawl):
     crawl.check("/book/")
     page.locator(".choice-list__item").first.click()
     crawl.check()
-    page.locator(".day-list__item").first.click()
+    page.locator(".month-grid__day").first.click()
     crawl.check()
     page.locator("#id_consultation").check()
     page.locator("#id_language").select_option("ar")
@@ -448,7 +467,10 @@ def staff_urls_for(user, staff):
             continue
         if pattern.pattern.converters:
             assert name in SAMPLE_KWARGS, f"add sample kwargs for {name} to tests/url_samples_*"
-            urls.append(reverse(name, kwargs=SAMPLE_KWARGS[name](staff)))
+            kwargs = SAMPLE_KWARGS[name](staff)
+            if name in OBJECT_CHECKS and not OBJECT_CHECKS[name](user, kwargs):
+                continue  # another organisation's object: 403 by design (tests/test_policy.py)
+            urls.append(reverse(name, kwargs=kwargs))
         else:
             urls.append(reverse(name))
     if policy.has_permission(user, policy.Permission.VIEW_OFFICE_CALENDAR):

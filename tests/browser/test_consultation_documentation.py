@@ -59,9 +59,14 @@ def test_counsellor_documents_a_consultation_with_a_referral(new_page, staff, vi
     page.get_by_label("Housing").check()
     page.get_by_label("Phone interpreter").check()
     page.locator("#id_duration_minutes").fill("35")
-    page.get_by_label("Mieterverein Hannover").check()
     page.locator("#id_note").fill("Arrears; tenants' association will call back.")
-    page.locator("main form button[type=submit]").click()
+    # Offers are found with the directory's search, not picked from a list of all of them.
+    page.locator("#id_offer_query").fill("Mieterverein")
+    page.get_by_role("button", name="Find offers").click()
+    assert page.locator("#id_note").input_value().startswith("Arrears")
+    assert axe_violations(page) == []
+    page.get_by_label("Mieterverein Hannover").check()
+    page.get_by_role("button", name="Save record").click()
 
     assert page.url.endswith(f"/records/{consultation.pk}/")
     main = page.locator("main").inner_text()

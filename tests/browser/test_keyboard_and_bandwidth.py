@@ -48,8 +48,8 @@ def choose_time_with_consultation(page, lang):
     # Step 1: the concern, a link.
     follow(page, ".choice-list__item")
     # Steps 2 and 3: documents to bring are text; the first free day is a link.
-    follow(page, ".day-list__item")
-    assert page.locator(".day-list__item[aria-current=date]").count() == 1
+    follow(page, ".month-grid__day")
+    assert page.locator(".month-grid__day[aria-current=date]").count() == 1
     # The consultation: a checkbox (Space), the language (arrow keys), a topic (Space).
     tab_to(page, "#id_consultation")
     page.keyboard.press("Space")

@@ -4,14 +4,15 @@ violations, on a desktop and in a right-to-left language."""
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.cache import cache
 
-from tests.booking_web.office import build_office
+from tests.booking.web.office import build_office
 from tests.conftest import STAFF_PASSWORD
 from willkommen.accounts.models import Role
 from willkommen.booking import services
 from willkommen.booking.services import ConsultationRequest
-from willkommen.scheduling.forms import local_today
+from willkommen.clock import today as local_today
 
 from .conftest import axe_violations, login
 
@@ -64,10 +65,13 @@ def test_clerk_calendar_has_no_axe_violation(new_page, office, staff):
         email="dana@example.org",
         consultation=ConsultationRequest("ar"),
     )
-    page = new_page()
-    login(page, staff[Role.OFFICE_CLERK].username, STAFF_PASSWORD)
-    page.goto(f"/staff/booking/?date={office.day.isoformat()}&lang=en")
-    assert "Dana" in page.content()
-    assert axe_violations(page) == []
-    page.locator("form[action*='/status/'] button[type=submit]").first.click()
-    assert page.locator(".kern-alert--success").count() == 1
+    # Arrival statuses are taken on the appointment's day only: the clerk's morning.
+    with time_machine.travel(office.at(8, 30), tick=True):
+        page = new_page()
+        login(page, staff[Role.OFFICE_CLERK].username, STAFF_PASSWORD)
+        page.goto(f"/staff/booking/?date={office.day.isoformat()}&lang=en")
+        assert "Dana" in page.content()
+        assert axe_violations(page) == []
+        page.locator("form[action*='/status/'] button[type=submit]").first.click()
+        page.locator(".kern-alert--success").wait_for()
+        assert page.locator(".kern-alert--success").count() == 1

@@ -45,6 +45,9 @@ def test_coordinator_sees_a_year_with_charts_tables_and_exports(demo, new_page):
     # Filtering by month granularity without JavaScript semantics: a plain GET form.
     page.select_option("#id_granularity", "month")
     page.locator("form.statistics-filters button[type=submit]").click()
+    # count() does not wait: without this it may read the page in between (0 rows).
+    page.wait_for_url("**granularity=month**")
+    page.wait_for_load_state()
     assert page.locator("#table-per_period tbody tr").count() in (13, 14)
     assert axe_violations(page) == []
 

@@ -9,10 +9,10 @@ from datetime import time
 import pytest
 from django.utils import timezone
 
+from tests import factories
 from tests.conftest import STAFF_PASSWORD, make_location
 from willkommen.accounts.models import Role
-from willkommen.organisations.models import Desk, DeskKind, Language, Topic
-from willkommen.scheduling.models import Shift
+from willkommen.organisations.models import Language
 from willkommen.walkins import services
 from willkommen.walkins.models import Ticket, TicketStatus
 
@@ -29,25 +29,18 @@ def waiting_area(organisations, make_staff):
         street="Hamburger Allee 25",
         postal_code="30161",
     )
-    room = Desk.objects.create(
-        location=location, name="Beratungsraum 3", kind=DeskKind.COUNSELLING_ROOM
+    room = factories.room(location, "Beratungsraum 3")
+    languages = factories.languages(
+        ("ar", "Arabic", "العربية"),
+        ("fa", "Persian", "فارسی"),
+        ("tr", "Turkish", "Türkçe"),
+        sort_from=0,
     )
-    for order, (code, name, native) in enumerate(
-        [("ar", "Arabic", "العربية"), ("fa", "Persian", "فارسی"), ("tr", "Turkish", "Türkçe")]
-    ):
-        Language.objects.create(code=code, english_name=name, native_name=native, sort_order=order)
-    Topic.objects.create(slug="housing", name="Wohnen")
+    factories.topics("housing", names={"housing": "Wohnen"})
     outreach = make_staff(Role.OUTREACH, username="outreach")
-    counsellor = make_staff(Role.COUNSELLOR, username="farsi-counsellor")
-    counsellor.languages.set(Language.objects.filter(code="fa"))
-    Shift.objects.create(
-        counsellor=counsellor,
-        location=location,
-        room=room,
-        weekday=timezone.localtime().weekday(),
-        starts=time(0, 0),
-        ends=time(23, 59, 59),
-    )
+    counsellor = factories.counsellor(make_staff, "farsi-counsellor", [languages["fa"]])
+    weekday = timezone.localtime().weekday()
+    factories.shift(counsellor, location, room, weekday, time(0, 0), time(23, 59, 59))
     return location, room, outreach, counsellor
 
 

@@ -4,6 +4,7 @@ respect reduced motion, and no status is told by colour alone."""
 import re
 
 import pytest
+import time_machine
 from django.utils import translation
 
 from tests.conftest import STAFF_PASSWORD
@@ -256,38 +257,40 @@ def test_calendar_and_slot_states_are_written_not_only_coloured(new_page, office
     second = booking_services.book(
         office.service, office.at(10), name="Sam Example", email="sam@example.org"
     ).appointment
-    for appointment, status in [
-        (first, AppointmentStatus.ARRIVED),
-        (second, AppointmentStatus.NO_SHOW),
-    ]:
-        office_calendar.set_status(
-            appointment.pk,
-            expected_status=appointment.status,
-            new_status=status,
-            location=office.location,
+    # Arrival statuses are taken on the appointment's day only: the clerk's morning.
+    with time_machine.travel(office.at(9, 30), tick=True):
+        for appointment, status in [
+            (first, AppointmentStatus.ARRIVED),
+            (second, AppointmentStatus.NO_SHOW),
+        ]:
+            office_calendar.set_status(
+                appointment.pk,
+                expected_status=appointment.status,
+                new_status=status,
+                location=office.location,
+            )
+        page = new_page()
+        login(page, staff[Role.OFFICE_CLERK].username, STAFF_PASSWORD)
+        page.goto(
+            f"/staff/booking/?date={office.day.isoformat()}&location={office.location.pk}&lang=de"
         )
-    page = new_page()
-    login(page, staff[Role.OFFICE_CLERK].username, STAFF_PASSWORD)
-    page.goto(
-        f"/staff/booking/?date={office.day.isoformat()}&location={office.location.pk}&lang=de"
-    )
-    for appointment, status in [
-        (first, AppointmentStatus.ARRIVED),
-        (second, AppointmentStatus.NO_SHOW),
-    ]:
-        row = page.locator("tr", has_text=appointment.code)
-        with translation.override("de"):
-            label = str(status.label)
-        assert row.locator("td").nth(4).inner_text().strip() == label
+        for appointment, status in [
+            (first, AppointmentStatus.ARRIVED),
+            (second, AppointmentStatus.NO_SHOW),
+        ]:
+            row = page.locator("tr", has_text=appointment.code)
+            with translation.override("de"):
+                label = str(status.label)
+            assert row.locator("td").nth(4).inner_text().strip() == label
 
     # The booking page: the chosen day has a mark besides its colour; every free time is
     # a button with the time written on it (taken times are not offered at all).
     client = new_page(viewport=PHONE)
     client.goto(f"/book/concern/{office.service.pk}/?day={office.day.isoformat()}&lang=de")
-    current = client.locator(".day-list__item[aria-current=date]")
+    current = client.locator(".month-grid__day[aria-current=date]")
     assert current.count() == 1
     assert pseudo_content(current) not in ("none", "normal")
-    assert pseudo_content(client.locator(".day-list__item:not([aria-current])").first) in (
+    assert pseudo_content(client.locator(".month-grid__day:not([aria-current])").first) in (
         "none",
         "normal",
     )

@@ -134,11 +134,14 @@ def login_verified(client, user):
 
 def offer(title="Mieterverein Hannover"):
     from willkommen.directory.models import Offer
+    from willkommen.directory.services import refresh_search_text
 
-    return Offer.objects.create(
+    offer = Offer.objects.create(
         reference=title.lower().replace(" ", "-")[:40],
         title=title,
         description="Tenancy advice",
         provider="Mieterverein",
         review_date=timezone.localdate() + timedelta(days=180),
     )
+    refresh_search_text(offer)  # findable, as an offer saved by staff is
+    return offer

@@ -15,12 +15,12 @@ pytestmark = pytest.mark.django_db
 
 def test_seed_is_idempotent_and_gives_demo_accounts_a_device():
     out = StringIO()
-    call_command("seed_demo", "--quiet", stdout=out)
+    call_command("seed_demo", "--quiet", "--no-activity", stdout=out)
     first = Consultation.objects.count()
     assert first >= 6
     assert Consultation.objects.filter(organisation__short_name="Caritas").exists()
     assert Consultation.objects.filter(organisation__short_name="AWO").exists()
-    call_command("seed_demo", "--quiet", stdout=StringIO())
+    call_command("seed_demo", "--quiet", "--no-activity", stdout=StringIO())
     assert Consultation.objects.count() == first
     device = TOTPDevice.objects.get(user__username="counsellor", confirmed=True)
     assert device.key == DEMO_TOTP_KEY

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 
+from tests.production_keys import fresh_secret_key
 from willkommen.consultations.models import ClientRecord, Consultation
 
 from .factories import SECRET_NOTE, caritas_consultation
@@ -79,7 +80,7 @@ def _production_check(**env):
     clean.update(
         {
             "DJANGO_SETTINGS_MODULE": "willkommen.settings.production",
-            "SECRET_KEY": "k" * 30 + "0123456789abcdefghijklmnopqrstuvwxyz",
+            "SECRET_KEY": fresh_secret_key(),
             "ALLOWED_HOSTS": "willkommen.example",
             **env,
         }

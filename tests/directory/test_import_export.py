@@ -10,8 +10,21 @@ from django.core.management import CommandError, call_command
 
 from willkommen.directory import exchange
 from willkommen.directory.models import Offer, OfferTranslation
+from willkommen.organisations.models import Organisation, OrganisationKind
 
 pytestmark = pytest.mark.django_db
+
+
+def city():
+    return Organisation.objects.get_or_create(
+        short_name="Stadt",
+        defaults={"name": "Stadt Testhausen", "kind": OrganisationKind.CITY_SOCIAL_SERVICES},
+    )[0]
+
+
+def import_into_city(content, filename):
+    """An import by the city (the coordinators' organisation), which owns what it makes."""
+    return exchange.import_offers(content, filename, organisation=city())
 
 
 def good_record(reference, **changes):
@@ -47,7 +60,7 @@ def as_csv(records):
 
 
 def test_csv_import_creates_offers_with_translations(topics, languages):
-    result = exchange.import_offers(as_csv([good_record("a"), good_record("b")]), "offers.csv")
+    result = import_into_city(as_csv([good_record("a"), good_record("b")]), "offers.csv")
     assert result.ok and result.created == 2
     offer = Offer.objects.get(reference="a")
     assert set(offer.topics.values_list("slug", flat=True)) == {"housing", "family"}
@@ -61,7 +74,7 @@ def test_one_bad_row_rejects_the_file_with_a_row_level_message(topics, languages
         good_record("b", review_date="31.02.2030"),
         good_record("c"),
     ]
-    result = exchange.import_offers(as_csv(records), "offers.csv")
+    result = import_into_city(as_csv(records), "offers.csv")
     assert not result.ok
     assert [(error.row, error.field) for error in result.errors] == [(3, "review_date")]
     assert Offer.objects.count() == 0
@@ -76,7 +89,7 @@ def test_every_bad_row_and_field_is_reported(topics, languages):
         good_record("d", is_active="maybe"),
         good_record("e", status_uk="missing"),
     ]
-    result = exchange.import_offers(as_csv(records), "offers.csv")
+    result = import_into_city(as_csv(records), "offers.csv")
     reported = {(error.row, error.field) for error in result.errors}
     assert reported == {
         (2, "topics"),
@@ -90,10 +103,8 @@ def test_every_bad_row_and_field_is_reported(topics, languages):
 
 
 def test_import_updates_by_reference(topics, languages):
-    exchange.import_offers(as_csv([good_record("a")]), "offers.csv")
-    result = exchange.import_offers(
-        as_csv([good_record("a", title_de="Neuer Titel")]), "offers.csv"
-    )
+    import_into_city(as_csv([good_record("a")]), "offers.csv")
+    result = import_into_city(as_csv([good_record("a", title_de="Neuer Titel")]), "offers.csv")
     assert result.ok and result.updated == 1 and result.created == 0
     assert Offer.objects.get().title == "Neuer Titel"
 
@@ -102,22 +113,22 @@ def test_semicolon_csv_from_german_spreadsheets(topics, languages):
     content = as_csv([good_record("a", topics="housing", languages="de")]).decode()
     rows = list(csv.reader(io.StringIO(content)))
     semicolon = "\n".join(";".join(f'"{cell}"' for cell in row) for row in rows)
-    result = exchange.import_offers(("\ufeff" + semicolon).encode(), "liste.csv")
+    result = import_into_city(("\ufeff" + semicolon).encode(), "liste.csv")
     assert result.ok, result.errors
 
 
 def test_broken_files_give_a_file_level_message(topics):
-    assert exchange.import_offers(b"\xff\xfe\x00", "x.csv").errors[0].row is None
-    assert exchange.import_offers(b"[{", "x.json").errors[0].row is None
-    assert exchange.import_offers(b'{"a": 1}', "x.json").errors[0].row is None
-    assert exchange.import_offers(b"title;x\n1;2\n", "x.csv").errors[0].row is None
-    assert exchange.import_offers(b"reference\n", "x.csv").errors[0].row is None
+    assert import_into_city(b"\xff\xfe\x00", "x.csv").errors[0].row is None
+    assert import_into_city(b"[{", "x.json").errors[0].row is None
+    assert import_into_city(b'{"a": 1}', "x.json").errors[0].row is None
+    assert import_into_city(b"title;x\n1;2\n", "x.csv").errors[0].row is None
+    assert import_into_city(b"reference\n", "x.csv").errors[0].row is None
     assert Offer.objects.count() == 0
 
 
 def test_json_rows_are_numbered_by_position(topics, languages):
     records = [good_record("a"), good_record("b", cost_kind="expensive"), 5]
-    result = exchange.import_offers(json.dumps(records).encode(), "offers.json")
+    result = import_into_city(json.dumps(records).encode(), "offers.json")
     assert {(error.row, error.field) for error in result.errors} == {(2, "cost_kind"), (3, "")}
     assert Offer.objects.count() == 0
 
@@ -128,13 +139,14 @@ def test_export_round_trip(demo_offers, kind):
     before = export()
     assert len(Offer.objects.all()) == len(demo_offers) >= 40
     Offer.objects.all().delete()
-    result = exchange.import_offers(before.encode(), f"offers.{kind}")
+    result = import_into_city(before.encode(), f"offers.{kind}")
     assert result.ok, result.errors[:3]
     assert result.created == len(demo_offers)
     assert export() == before
 
 
 def test_commands_import_and_export(topics, languages, tmp_path):
+    city()
     path = tmp_path / "offers.csv"
     path.write_bytes(as_csv([good_record("a")]))
     out = io.StringIO()

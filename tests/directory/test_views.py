@@ -130,7 +130,9 @@ def test_invalid_offer_form_changes_nothing(client, staff, topics, languages):
 
 
 def test_edit_and_deactivate(client, staff, housing_offer):
-    client.force_login(staff[Role.ORGANISATION_LEAD])
+    lead = staff[Role.ORGANISATION_LEAD]
+    Offer.objects.filter(pk=housing_offer.pk).update(owner=lead.organisation)
+    client.force_login(lead)
     url = reverse("directory_staff:edit", args=[housing_offer.pk])
     assert "Консультації для орендарів" in client.get(url).content.decode()
     response = client.post(

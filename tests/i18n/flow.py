@@ -44,7 +44,7 @@ def book(client, language, seen=lambda label, html: None, *, consultation=True):
     html = get(client, service_url + query, language)
     seen("time list", html)
     data["start"] = first(r'name="start" value="([^"]+)"', html, "free time")
-    hold_url = with_lang(reverse("booking:hold", args=[service.pk]), language)
+    hold_url = with_lang(reverse("booking:choose", args=[service.pk]), language)
     response = client.post(hold_url, data)
     assert response.status_code == 302, response.content.decode()[-2000:]
     details = reverse("booking:details")

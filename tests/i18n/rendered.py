@@ -20,7 +20,7 @@ URL = re.compile(r"\b(?:https?://|mailto:|tel:|www\.)\S+", re.IGNORECASE)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A word: what stands between spaces and punctuation; it counts as Latin when it holds a
 # Latin letter (with or without accents). Digits and dots stay in the word ("BKX7QZ", "e.V.").
-WORD = re.compile(r"[^\s,;:!?()\[\]{}«»„“”‚‘\"/·•–—|<>=*+،؛؟]+")
+WORD = re.compile(r"[^\s,;:!?()\[\]{}«»„“”‚‘\"/·•–—|<>=*+،؛؟\u200e\u200f\u2066-\u2069]+")
 # "(eAT)", "(Wohngeld)": a translated sentence may quote the German or technical term.
 BRACKETS = re.compile(r"\([^()]*\)")
 # Content in the page's language (the check renders Arabic; UI strings come out Cyrillic).
@@ -94,9 +94,13 @@ class _Collector(HTMLParser):
             self.texts.append(" ".join(data.split()))
 
 
+# Isolated data (willkommen.bidi) belong to the sentence around them: "(eAT)" in Arabic.
+ISOLATE_TAG = re.compile(r'</?bdi(?: dir="ltr")?>')
+
+
 def visible_texts(html: str, language: str, within=None, skip=None) -> list[str]:
     collector = _Collector(language, within, skip)
-    collector.feed(html)
+    collector.feed(ISOLATE_TAG.sub("", html))
     collector.close()
     return collector.texts
 

@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from cryptography.fernet import Fernet
+
+from tests.production_keys import fresh_fernet_key, fresh_secret_key
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,9 +22,9 @@ def production_env(tmp_path, **extra):
     }
     env.update(
         DJANGO_SETTINGS_MODULE="willkommen.settings.production",
-        SECRET_KEY="deploy-test-" + "k7Qm2xP9vL4tR8wZ" * 4,
+        SECRET_KEY=fresh_secret_key(),
         ALLOWED_HOSTS="willkommen.example",
-        CONSULTATION_KEYS=Fernet.generate_key().decode(),
+        CONSULTATION_KEYS=fresh_fernet_key(),
         DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         WILLKOMMEN_VAR_DIR=str(tmp_path),
         **extra,
@@ -66,7 +67,7 @@ def test_redis_switches_tasks_to_rq_with_django_rq_installed(tmp_path):
     assert run(REDIS_URL="redis://127.0.0.1:6379/15") == [
         "django_tasks_rq.RQBackend",
         True,
-        "django_redis.cache.RedisCache",
+        "django.core.cache.backends.redis.RedisCache",
     ]
     assert run() == [
         "django_tasks_db.DatabaseBackend",

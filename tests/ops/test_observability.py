@@ -155,8 +155,26 @@ def test_metrics_report_bookings_walkins_and_queue(client, settings, organisatio
     assert _metric(text, "willkommen_appointments_created_total") == 3
     assert _metric(text, "willkommen_appointments_cancelled_total") == 1
     assert _metric(text, "willkommen_appointments", '{status="booked"}') == 2
-    assert _metric(text, "willkommen_walkins_waiting") == 0
     assert _metric(text, "willkommen_task_queue_length") >= 0
+    # Nothing of the welcome service in the operations scope (secrecy).
+    assert "consultation" not in text and "walkins" not in text and "external" not in text
+
+
+def test_welcome_service_figures_need_their_own_token(client, settings, organisations, make_staff):
+    settings.METRICS_TOKEN = TOKEN
+    settings.METRICS_ALLOWED_IPS = ["127.0.0.0/8"]
+    url = "/metrics/welcome-service"
+    assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {TOKEN}").status_code == 404
+    settings.METRICS_WELCOME_SERVICE_TOKEN = "welcome-service-token-0123456789"
+    # Neither the operations token nor an allowed address opens it.
+    assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {TOKEN}").status_code == 403
+    assert client.get(url, REMOTE_ADDR="127.0.0.1").status_code == 403
+    text = client.get(
+        url, HTTP_AUTHORIZATION="Bearer welcome-service-token-0123456789"
+    ).content.decode()
+    assert _metric(text, "willkommen_consultation_bookings_created_total") == 0
+    assert _metric(text, "willkommen_consultation_bookings_without_counsellor") == 0
+    assert _metric(text, "willkommen_walkins_waiting") == 0
 
 
 @pytest.mark.django_db

@@ -2,13 +2,13 @@ from datetime import time
 
 import pytest
 
-from tests.conftest import make_location
-from willkommen.organisations.models import Desk, DeskKind, OpeningHours
+from tests import factories
 
 
 @pytest.fixture
 def location(organisations):
-    location = make_location(organisations["office"], "Service Center")
-    OpeningHours.objects.create(location=location, weekday=0, opens=time(8), closes=time(12))
-    Desk.objects.create(location=location, name="Room 1", kind=DeskKind.COUNSELLING_ROOM)
+    location = factories.location_with_hours(
+        organisations["office"], hours=[(time(8), time(12))], weekdays=[0], schedule=False
+    )
+    factories.room(location, "Room 1")
     return location

@@ -1,9 +1,9 @@
 """Fixtures of the security tests: a small office and a booking (the rate-limit counters
-start at zero: tests/conftest.py empties the cache around every test)."""
+start at zero: their table is rolled back or emptied with every test)."""
 
 import pytest
 
-from tests.booking_web.office import build_office
+from tests.booking.web.office import build_office
 from willkommen.booking import services
 
 

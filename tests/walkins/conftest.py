@@ -6,11 +6,11 @@ from datetime import date, datetime, time
 
 import pytest
 
+from tests import factories
 from tests.conftest import make_location
 from willkommen.accounts.models import Role
-from willkommen.organisations.models import Desk, DeskKind, Language, Location, Topic
-from willkommen.scheduling.models import Shift
-from willkommen.scheduling.shifts import LOCAL_ZONE
+from willkommen.clock import LOCAL_ZONE
+from willkommen.organisations.models import Location
 
 DAY = date(2026, 11, 25)  # a Wednesday
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=LOCAL_ZONE)
@@ -37,35 +37,23 @@ def make_waiting_area(organisations, make_staff):
         street="Hamburger Allee 25",
         postal_code="30161",
     )
-    rooms = [
-        Desk.objects.create(location=location, name=f"Room {n}", kind=DeskKind.COUNSELLING_ROOM)
-        for n in (1, 2)
-    ]
-    languages = {
-        code: Language.objects.create(code=code, english_name=name, native_name=name, sort_order=i)
-        for i, (code, name) in enumerate(
-            [("fa", "Persian"), ("ar", "Arabic"), ("tr", "Turkish"), ("uk", "Ukrainian")]
-        )
-    }
-    topics = {
-        slug: Topic.objects.create(slug=slug, name=slug.title())
-        for slug in ["forms", "housing", "work", "health"]
-    }
+    rooms = [factories.room(location, f"Room {n}") for n in (1, 2)]
+    languages = factories.languages(
+        ("fa", "Persian"), ("ar", "Arabic"), ("tr", "Turkish"), ("uk", "Ukrainian"), sort_from=0
+    )
+    topics = factories.topics("forms", "housing", "work", "health")
     outreach = make_staff(Role.OUTREACH)
 
     def make_counsellor(username, codes, topic_slugs=(), on_shift=True, room=0, weekday=2):
-        counsellor = make_staff(Role.COUNSELLOR, username=username)
-        counsellor.languages.set([languages[code] for code in codes])
-        counsellor.topics.set([topics[slug] for slug in topic_slugs])
+        counsellor = factories.counsellor(
+            make_staff,
+            username,
+            [languages[code] for code in codes],
+            [topics[slug] for slug in topic_slugs],
+        )
         if on_shift:
-            Shift.objects.create(
-                counsellor=counsellor,
-                location=location,
-                room=rooms[room] if room is not None else None,
-                weekday=weekday,
-                starts=time(8),
-                ends=time(16),
-            )
+            room = rooms[room] if room is not None else None
+            factories.shift(counsellor, location, room, weekday, time(8), time(16))
         return counsellor
 
     return Waiting(location, rooms, languages, topics, outreach, make_counsellor)

@@ -82,6 +82,12 @@ ENTRIES: list[NavigationEntry] = [
         Permission.READ_ORGANISATION_AUDIT_LOG,
     ),
     NavigationEntry(
+        "accounts:staff_changes",
+        _("Changes of role or organisation"),
+        _("Approve or reject changes that give an account access to case content."),
+        Permission.APPROVE_STAFF_CHANGES,
+    ),
+    NavigationEntry(
         "statistics_staff:dashboard",
         _("Statistics"),
         _("Consultations, utilisation, walk-ins and exports across all organisations."),

@@ -25,8 +25,14 @@ class Permission(StrEnum):
     VIEW_OFFICE_CALENDAR = "view_office_calendar"
     # Counselling work.
     VIEW_OWN_CONSULTATIONS = "view_own_consultations"
+    # Every consultation of the own organisation, not only the own ones (the lead).
+    VIEW_ORGANISATION_CONSULTATIONS = "view_organisation_consultations"
     DOCUMENT_CONSULTATION = "document_consultation"
     READ_CASE_CONTENT = "read_case_content"
+    # Know that a booking carries a consultation (its time, language, counsellor; never
+    # its topics or the client's identity): the welcome service's roles only, never the
+    # office. See ``can_see_booked_consultations``.
+    SEE_BOOKED_CONSULTATIONS = "see_booked_consultations"
     # The waiting area.
     REGISTER_WALK_IN = "register_walk_in"
     VIEW_WALK_IN_QUEUE = "view_walk_in_queue"
@@ -34,12 +40,18 @@ class Permission(StrEnum):
     # Organisation management.
     MANAGE_ORGANISATION_STAFF = "manage_organisation_staff"
     MANAGE_ORGANISATION_SHIFTS = "manage_organisation_shifts"
+    # Every organisation's counsellors' shifts, not only the own organisation's.
+    MANAGE_ALL_SHIFTS = "manage_all_shifts"
     VIEW_ORGANISATION_STATISTICS = "view_organisation_statistics"
     READ_ORGANISATION_AUDIT_LOG = "read_organisation_audit_log"
+    # Approve a change of role or organisation that grants case content (staff_changes.py).
+    APPROVE_STAFF_CHANGES = "approve_staff_changes"
     # The city's coordination.
     MANAGE_LOCATIONS = "manage_locations"
     MANAGE_TOPICS = "manage_topics"
     MANAGE_DIRECTORY = "manage_directory"
+    # Change any organisation's offers, not only the own organisation's.
+    MANAGE_ALL_OFFERS = "manage_all_offers"
     VIEW_ALL_STATISTICS = "view_all_statistics"
     # City IT.
     OPERATE = "operate"
@@ -52,6 +64,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.VIEW_OWN_CONSULTATIONS,
             P.DOCUMENT_CONSULTATION,
             P.READ_CASE_CONTENT,
+            P.SEE_BOOKED_CONSULTATIONS,
             P.REGISTER_WALK_IN,
             P.VIEW_WALK_IN_QUEUE,
             P.CALL_WALK_IN,
@@ -61,8 +74,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.ORGANISATION_LEAD: frozenset(
         {
             P.VIEW_OWN_CONSULTATIONS,
+            P.VIEW_ORGANISATION_CONSULTATIONS,
             P.DOCUMENT_CONSULTATION,
             P.READ_CASE_CONTENT,
+            P.SEE_BOOKED_CONSULTATIONS,
             P.REGISTER_WALK_IN,
             P.VIEW_WALK_IN_QUEUE,
             P.CALL_WALK_IN,
@@ -70,6 +85,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.MANAGE_ORGANISATION_SHIFTS,
             P.VIEW_ORGANISATION_STATISTICS,
             P.READ_ORGANISATION_AUDIT_LOG,
+            P.APPROVE_STAFF_CHANGES,
             P.MANAGE_DIRECTORY,
         }
     ),
@@ -78,18 +94,26 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.MANAGE_LOCATIONS,
             P.MANAGE_TOPICS,
             P.MANAGE_DIRECTORY,
+            P.MANAGE_ALL_OFFERS,
             P.MANAGE_ORGANISATION_SHIFTS,
+            P.MANAGE_ALL_SHIFTS,
+            P.SEE_BOOKED_CONSULTATIONS,
             P.VIEW_ALL_STATISTICS,
             P.VIEW_WALK_IN_QUEUE,
         }
     ),
     Role.OFFICE_CLERK: frozenset({P.VIEW_OFFICE_CALENDAR}),
-    Role.OPERATOR: frozenset({P.OPERATE}),
+    Role.OPERATOR: frozenset({P.OPERATE, P.APPROVE_STAFF_CHANGES}),
 }
 
 # Roles that may ever see case content; the rest never, whatever else changes.
 CASE_CONTENT_ROLES = frozenset(
     role for role, perms in ROLE_PERMISSIONS.items() if P.READ_CASE_CONTENT in perms
+)
+
+# Roles whose members counsel clients: they have shifts, languages and bookings.
+COUNSELLING_ROLES = tuple(
+    role for role, perms in ROLE_PERMISSIONS.items() if P.DOCUMENT_CONSULTATION in perms
 )
 
 
@@ -112,11 +136,71 @@ def can_read_case_content(user, organisation_id) -> bool:
     )
 
 
+def can_see_booked_consultations(user) -> bool:
+    """Whether ``user`` may learn that a booking carries a consultation (its time,
+    language and counsellor, as in the preview of a schedule change): a role of the
+    welcome service, and never a member of the immigration office, whatever role an
+    installation gives them. Topics and the client's identity stay case content
+    (``can_read_case_content``)."""
+    if not has_permission(user, P.SEE_BOOKED_CONSULTATIONS):
+        return False
+    organisation = getattr(user, "organisation", None)
+    return organisation is not None and organisation.offers_counselling
+
+
+def visible_booking_parts(user) -> frozenset[str]:
+    """Which parts of a booking ``user`` may be shown: "appointment" (the office's own
+    appointments, which the office sees anyway) for everyone who may see bookings at
+    all, and "consultation" only with ``can_see_booked_consultations``."""
+    parts = {"appointment"}
+    if can_see_booked_consultations(user):
+        parts.add("consultation")
+    return frozenset(parts)
+
+
 def can_manage_organisation(user, organisation_id) -> bool:
     return (
         has_permission(user, P.MANAGE_ORGANISATION_STAFF)
         and user.organisation_id == organisation_id
     )
+
+
+def grants_case_content(before, after) -> bool:
+    """Would a staff member going from ``before`` to ``after`` (each ``(role,
+    organisation_id, is_active)``, ``before`` None for a new account) gain anything in an
+    organisation whose case content the role reads? Then the change needs approval."""
+    new_role, new_organisation, new_active = after
+    new_rights = ROLE_PERMISSIONS.get(new_role, frozenset()) if new_active else frozenset()
+    if P.READ_CASE_CONTENT not in new_rights or new_organisation is None:
+        return False
+    if before is None:
+        return True
+    old_role, old_organisation, old_active = before
+    old_rights = ROLE_PERMISSIONS.get(old_role, frozenset()) if old_active else frozenset()
+    return old_organisation != new_organisation or bool(new_rights - old_rights)
+
+
+def can_decide_staff_change(user, change, *, organisation_has_lead: bool) -> bool:
+    """Who approves a change that grants case content in an organisation: a lead of that
+    organisation; only where it has no lead yet (its first), a second operator. Never the
+    person who asked for it, nor the person it is about."""
+    if not has_permission(user, P.APPROVE_STAFF_CHANGES):
+        return False
+    if user.pk in (change.requested_by_id, change.member_id):
+        return False
+    if has_permission(user, P.MANAGE_ORGANISATION_STAFF):
+        return user.organisation_id is not None and user.organisation_id == change.organisation_id
+    return has_permission(user, P.OPERATE) and not organisation_has_lead
+
+
+def can_change_offer(user, offer) -> bool:
+    """An offer belongs to one organisation: its lead changes it (and reads its change
+    trail), and so do the coordinators; no other organisation's lead."""
+    if not has_permission(user, P.MANAGE_DIRECTORY):
+        return False
+    if has_permission(user, P.MANAGE_ALL_OFFERS):
+        return True
+    return offer.owner_id is not None and offer.owner_id == user.organisation_id
 
 
 def requires(permission: Permission):

@@ -3,19 +3,17 @@ translated message for the client and a stable machine ``code`` for the API."""
 
 from django.utils.translation import gettext_lazy as _
 
+from willkommen.errors import DomainError
 
-class BookingError(Exception):
+
+class BookingError(DomainError):
     code = "booking_error"
     status = 400
     default_message = _("The booking could not be made.")
 
     def __init__(self, message=None, **extra):
-        self.message = message or self.default_message
         self.extra = extra
-        super().__init__(str(self.message))
-
-    def as_dict(self) -> dict:
-        return {"detail": str(self.message), "code": self.code}
+        super().__init__(message)
 
 
 class SlotUnavailable(BookingError):
@@ -72,12 +70,6 @@ class InvalidContact(BookingError):
     def __init__(self, message=None, field=None, **extra):
         super().__init__(message, **extra)
         self.field = field
-
-    def as_dict(self) -> dict:
-        result = super().as_dict()
-        if self.field:
-            result["field"] = self.field
-        return result
 
 
 class TooManyOpenBookings(BookingError):

@@ -58,15 +58,16 @@ class ConsultationChoiceForm(KernFormMixin, forms.Form):
         """The consultation the client asks for, or None."""
         if not self.is_valid() or not self.cleaned_data.get("consultation"):
             return None
-        return ConsultationRequest(
-            language_code=self.cleaned_data.get("language") or None,
-            topic_slugs=tuple(self.cleaned_data.get("topics") or ()),
-            interpreter=bool(self.cleaned_data.get("interpreter")),
+        return ConsultationRequest.from_choices(
+            self.cleaned_data.get("language"),
+            self.cleaned_data.get("topics"),
+            self.cleaned_data.get("interpreter"),
         )
 
 
 class ContactForm(KernFormMixin, forms.Form):
-    """Name and one way to reach the client, nothing more (data minimisation)."""
+    """Name and a way to reach the client, nothing more (data minimisation): an e-mail
+    address, a mobile number or both (``channels`` sends each message where it suits)."""
 
     name = forms.CharField(label=_("Your name"), max_length=200)
     email = forms.CharField(
@@ -79,7 +80,10 @@ class ContactForm(KernFormMixin, forms.Form):
         label=_("Mobile number"),
         required=False,
         max_length=30,
-        help_text=_("Give an e-mail address or a mobile number: one is enough."),
+        help_text=_(
+            "Give an e-mail address, a mobile number or both. With both, the confirmation "
+            "and its calendar file come by e-mail and the reminder by SMS."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     privacy = forms.BooleanField(
@@ -100,10 +104,6 @@ class ContactForm(KernFormMixin, forms.Form):
         if not email and not phone:
             self.add_error(
                 "email", _("Please give an e-mail address or a mobile number so we can reach you.")
-            )
-        elif email and phone:
-            self.add_error(
-                "phone", _("Please give only one: an e-mail address or a mobile number.")
             )
         return cleaned
 
@@ -182,8 +182,8 @@ class ExternalAppointmentForm(ContactForm):
         return cleaned
 
     def consultation_request(self) -> ConsultationRequest:
-        return ConsultationRequest(
-            language_code=self.cleaned_data.get("language") or None,
-            topic_slugs=tuple(self.cleaned_data.get("topics") or ()),
-            interpreter=bool(self.cleaned_data.get("interpreter")),
+        return ConsultationRequest.from_choices(
+            self.cleaned_data.get("language"),
+            self.cleaned_data.get("topics"),
+            self.cleaned_data.get("interpreter"),
         )

@@ -1,6 +1,6 @@
 """Online bookings: the office appointment and, in a separate table, the add-on consultation.
 
-Secrecy (DOMAIN.md, rule 1): the immigration office may see ``Appointment`` rows, never
+Secrecy (docs/domain.md, rule 1): the immigration office may see ``Appointment`` rows, never
 ``ConsultationBooking`` rows. Nothing in the clerk's views, API or exports touches
 ``ConsultationBooking``; an appointment booked in another system (``is_external``) exists
 only because somebody booked a consultation around it, so the office calendar must skip
@@ -74,6 +74,12 @@ ACTIVE_CONSULTATION_STATUSES = (
 )
 # Statuses that expire at ``hold_expires_at`` when not confirmed in time.
 EXPIRING_STATUSES = ("held", "pending_confirmation")
+# Consultations still to come: what a move carries along and a cancellation ends.
+LIVE_CONSULTATION_STATUSES = (
+    ConsultationBookingStatus.HELD,
+    ConsultationBookingStatus.PENDING_CONFIRMATION,
+    ConsultationBookingStatus.BOOKED,
+)
 # Statuses in which the client may still cancel or move.
 CHANGEABLE_APPOINTMENT_STATUSES = (
     AppointmentStatus.HELD,
@@ -101,6 +107,20 @@ class AppointmentQuerySet(models.QuerySet):
                 AppointmentStatus.EXPIRED,
             ]
         )
+
+
+class ConsultationBookingQuerySet(models.QuerySet):
+    def occupying(self, now=None):
+        """Consultations that occupy their counsellor at ``now``: active, and not part of
+        an expired hold or unconfirmed booking."""
+        now = now or timezone.now()
+        return self.filter(status__in=ACTIVE_CONSULTATION_STATUSES).exclude(
+            status__in=EXPIRING_STATUSES, appointment__hold_expires_at__lte=now
+        )
+
+    def unassigned(self):
+        """Booked consultations no counsellor has taken yet (see ``booking.assignment``)."""
+        return self.filter(counsellor__isnull=True, status__in=LIVE_CONSULTATION_STATUSES)
 
 
 class Appointment(models.Model):
@@ -144,6 +164,9 @@ class Appointment(models.Model):
     hold_expires_at = models.DateTimeField(_("held or awaiting confirmation until"), null=True)
     name = models.CharField(_("name"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    # The mailbox behind ``email`` (``services.email_identity``): variants of one address
+    # share the open-bookings limit.
+    contact_key = models.CharField(_("mailbox"), max_length=254, blank=True, editable=False)
     phone = models.CharField(_("mobile number"), max_length=20, blank=True)
     language = models.CharField(_("language for messages"), max_length=8, default="de")
     is_external = models.BooleanField(_("booked in another system"), default=False)
@@ -163,6 +186,7 @@ class Appointment(models.Model):
         indexes = [
             models.Index(fields=["location", "start"], name="appointment_location_start"),
             models.Index(fields=["email"], name="appointment_email"),
+            models.Index(fields=["contact_key"], name="appointment_contact_key"),
             models.Index(fields=["phone"], name="appointment_phone"),
         ]
         constraints = [
@@ -188,7 +212,12 @@ class Appointment(models.Model):
 
 
 class ConsultationBooking(models.Model):
-    """The consultation booked as an add-on to an appointment. Never shown to the office."""
+    """The consultation booked as an add-on to an appointment. Never shown to the office.
+
+    Its time is what the client was promised (the public answer, from duty alone); its
+    counsellor is given privately and may be missing while every counsellor who could hold
+    it is busy: the client is then served from the waiting area with priority
+    (``booking.assignment``)."""
 
     appointment = models.OneToOneField(
         Appointment,
@@ -200,7 +229,10 @@ class ConsultationBooking(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="booked_consultations",
+        null=True,
+        blank=True,
         verbose_name=_("counsellor"),
+        help_text=_("Empty until a counsellor who is free takes it."),
     )
     room = models.ForeignKey(
         "organisations.Desk",
@@ -236,6 +268,8 @@ class ConsultationBooking(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    objects = ConsultationBookingQuerySet.as_manager()
 
     class Meta:
         ordering = ["start"]
@@ -356,3 +390,66 @@ class ApiKey(models.Model):
             # At most one write a minute per key: a busy partner is not slowed down.
             cls.objects.filter(pk=key.pk).update(last_used_at=now)
         return key
+
+
+class ScheduleChangeResult(models.TextChoices):
+    PENDING = "pending", _("Outstanding")
+    MOVED = "moved", _("Moved to the nearest free time")
+    MOVED_WITHOUT_CONSULTATION = (
+        "moved_without_consultation",
+        _("Moved; no consultation fits the new time, so it was cancelled"),
+    )
+    CANCELLED = "cancelled", _("Cancelled")
+    NO_ALTERNATIVE = "no_alternative", _("No free time nearby: cancelled")
+    REASSIGNED = "reassigned", _("Consultation kept its time, given to another counsellor")
+    CONSULTATION_MOVED = "consultation_moved", _("Consultation moved beside the appointment")
+    CONSULTATION_CANCELLED = "consultation_cancelled", _("Consultation cancelled")
+    NOTHING = "nothing", _("Nothing left to change")
+
+
+class ScheduleChangeOutcome(models.Model):
+    """What a confirmed ``scheduling.ScheduleChange`` does to one booking: outstanding
+    until the background task has moved or cancelled it and told the client, in the same
+    transaction (``booking.schedule_changes``). Never shown to the office: it may concern a
+    consultation."""
+
+    change = models.ForeignKey(
+        "scheduling.ScheduleChange",
+        on_delete=models.CASCADE,
+        related_name="outcomes",
+        verbose_name=_("schedule change"),
+    )
+    appointment = models.ForeignKey(
+        Appointment,
+        on_delete=models.CASCADE,
+        related_name="schedule_outcomes",
+        verbose_name=_("appointment"),
+    )
+    office_affected = models.BooleanField(_("office appointment affected"), default=False)
+    consultation_affected = models.BooleanField(_("consultation affected"), default=False)
+    action = models.CharField(
+        _("action"), max_length=8, choices=[("move", _("Move")), ("cancel", _("Cancel"))]
+    )
+    result = models.CharField(
+        _("result"),
+        max_length=32,
+        choices=ScheduleChangeResult.choices,
+        default=ScheduleChangeResult.PENDING,
+    )
+    old_start = models.DateTimeField(_("time before the change"))
+    new_start = models.DateTimeField(_("time after the change"), null=True, blank=True)
+    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["old_start", "appointment_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["change", "appointment"], name="schedule_outcome_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["result"], name="schedule_outcome_result")]
+        verbose_name = _("outcome of a schedule change")
+        verbose_name_plural = _("outcomes of schedule changes")
+
+    def __str__(self):
+        return f"{self.change_id}/{self.appointment_id}: {self.result}"

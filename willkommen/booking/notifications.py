@@ -9,7 +9,6 @@ consultation may appear in them: they go only to the client.
 from datetime import UTC
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,21 +18,16 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vText
 
+from willkommen.bidi import isolate_text
+
+from .channels import EMAIL, SMS, channels_for
+from .consultation_time import consultation_of
 from .models import AppointmentStatus, ConsultationBookingStatus
 from .sms import send_sms
 from .tokens import make_manage_token
 
 ICS_CONTENT_TYPE = "text/calendar"
 UID_DOMAIN = "willkommen"
-
-
-def consultation_of(appointment):
-    """The consultation booked with ``appointment``, or None (the reverse one-to-one raises
-    when there is none)."""
-    try:
-        return appointment.consultation
-    except ObjectDoesNotExist:
-        return None
 
 
 def absolute_url(path: str, **query) -> str:
@@ -46,6 +40,11 @@ def manage_url(appointment, token=None) -> str:
     token = token or make_manage_token(appointment)
     path = reverse("booking:manage", kwargs={"code": appointment.code})
     return absolute_url(path, token=token, lang=appointment.language)
+
+
+def book_url(language=None) -> str:
+    """Where a client books a new time (after a cancellation the client did not ask for)."""
+    return absolute_url(reverse("booking:start"), lang=language)
 
 
 def confirm_url(appointment, confirm_token: str) -> str:
@@ -69,7 +68,7 @@ def _sequence(appointment, now) -> int:
 def _documents_text(service) -> str:
     if service is None or not service.documents_list:
         return ""
-    lines = "\n".join(f"- {document}" for document in service.documents_list)
+    lines = "\n".join(f"- {isolate_text(document)}" for document in service.documents_list)
     return f"{_('Please bring')}:\n{lines}"
 
 
@@ -82,7 +81,11 @@ def _event(appointment, *, part, summary, start, end, description, cancelled, no
     event.add("sequence", _sequence(appointment, now))
     event.add("summary", summary)
     event.add(
-        "location", vText(f"{appointment.location.name}, {appointment.location.address_line}")
+        "location",
+        vText(
+            f"{isolate_text(appointment.location.name)}, "
+            f"{isolate_text(appointment.location.address_line)}"
+        ),
     )
     event.add("description", description)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
@@ -106,10 +109,10 @@ def build_ics(appointment, now=None) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "CANCEL" if booking_cancelled else "PUBLISH")
-    directions = appointment.location.directions
-    code_line = _("Booking code: %(code)s") % {"code": appointment.code}
+    directions = isolate_text(appointment.location.directions)
+    code_line = _("Booking code: %(code)s") % {"code": isolate_text(appointment.code)}
     if not appointment.is_external:
-        service_name = appointment.service.name if appointment.service else ""
+        service_name = isolate_text(appointment.service.name) if appointment.service else ""
         parts = [service_name, code_line, _documents_text(appointment.service), directions]
         calendar.add_component(
             _event(
@@ -129,8 +132,13 @@ def build_ics(appointment, now=None) -> bytes:
             ConsultationBookingStatus.CANCELLED,
             ConsultationBookingStatus.EXPIRED,
         )
-        room = _("Room: %(room)s") % {"room": consultation.room.name} if consultation.room else ""
-        parts = [code_line, room, directions]
+        # No room and no counsellor: both are given privately and may change, and nothing
+        # the client holds may depend on other people's consultations (docs/security.md).
+        waiting_area = _(
+            "A counsellor calls you in the waiting area at this time. If all counsellors "
+            "are still busy, booked clients are called first."
+        )
+        parts = [code_line, waiting_area, directions]
         calendar.add_component(
             _event(
                 appointment,
@@ -156,11 +164,35 @@ SUBJECTS = {
     "confirmation": lambda: _("Your appointment is booked: %(code)s"),
     "confirm_request": lambda: _("Please confirm your booking: %(code)s"),
     "moved": lambda: _("Your appointment was moved: %(code)s"),
+    "moved_without_consultation": lambda: _(
+        "Your appointment was moved, your consultation was cancelled: %(code)s"
+    ),
+    "consultation_moved": lambda: _("Your consultation was moved: %(code)s"),
+    "consultation_cancelled": lambda: _("Your consultation was cancelled: %(code)s"),
     "cancelled": lambda: _("Your appointment was cancelled: %(code)s"),
     "reminder": lambda: _("Reminder: your appointment tomorrow (%(code)s)"),
+    # The office changed an appointment held in its own system (``office_follow``).
+    "office_moved": lambda: _("The office moved your appointment: %(code)s"),
+    "office_moved_no_consultation": lambda: _(
+        "The office moved your appointment, your consultation was cancelled: %(code)s"
+    ),
+    "office_cancelled": lambda: _("The office cancelled your appointment: %(code)s"),
+    # "Lost your link?" (``lost_link``).
+    "lost_link": lambda: _("Your link to your booking: %(code)s"),
 }
 # Which messages carry the .ics file.
-WITH_ICS = {"confirmation", "moved", "cancelled", "reminder"}
+WITH_ICS = {
+    "confirmation",
+    "moved",
+    "moved_without_consultation",
+    "consultation_moved",
+    "consultation_cancelled",
+    "cancelled",
+    "reminder",
+    "office_moved",
+    "office_moved_no_consultation",
+    "office_cancelled",
+}
 
 
 def message_context(appointment, **extra) -> dict:
@@ -185,13 +217,21 @@ def message_context(appointment, **extra) -> dict:
     return context
 
 
-def send_booking_message(appointment, kind: str, **extra) -> None:
-    """Sends message ``kind`` by e-mail and/or SMS (whatever contact the client gave), in the
-    client's language."""
+def send_booking_message(appointment, kind: str, via=None, **extra) -> None:
+    """Sends message ``kind`` in the client's language by e-mail, SMS or both: where it
+    suits when the client gave both contacts (``channels``). ``via`` overrides the choice
+    (still only to contacts given), e.g. to render every channel in a test."""
+    channels = channels_for(kind, appointment.email, appointment.phone)
+    if via is not None:
+        channels = tuple(
+            channel
+            for channel in via
+            if (channel == EMAIL and appointment.email) or (channel == SMS and appointment.phone)
+        )
     with translation.override(appointment.language or settings.LANGUAGE_CODE):
         context = message_context(appointment, **extra)
-        subject = SUBJECTS[kind]() % {"code": appointment.code}
-        if appointment.email:
+        subject = SUBJECTS[kind]() % {"code": isolate_text(appointment.code)}
+        if EMAIL in channels:
             text = render_to_string(f"booking/email/{kind}.txt", context)
             html = render_to_string(f"booking/email/{kind}.html", context)
             message = EmailMultiAlternatives(subject, text, to=[appointment.email])
@@ -201,11 +241,16 @@ def send_booking_message(appointment, kind: str, **extra) -> None:
                     ics_filename(appointment),
                     build_ics(appointment),
                     f"{ICS_CONTENT_TYPE}; charset=utf-8; method="
-                    + ("CANCEL" if kind == "cancelled" else "PUBLISH"),
+                    + ("CANCEL" if _is_cancelled(appointment) else "PUBLISH"),
                 )
             message.send()
-        if appointment.phone:
+        if SMS in channels:
             send_sms(appointment.phone, sms_text(kind, context, subject))
+
+
+def _is_cancelled(appointment) -> bool:
+    """The calendar file's METHOD (``build_ics``) and its MIME header say the same."""
+    return appointment.status in (AppointmentStatus.CANCELLED, AppointmentStatus.EXPIRED)
 
 
 def sms_text(kind: str, context: dict, subject: str) -> str:
@@ -213,8 +258,11 @@ def sms_text(kind: str, context: dict, subject: str) -> str:
     appointment = context["appointment"]
     start = timezone.localtime(appointment.start)
     when = _("%(date)s at %(time)s") % {
-        "date": date_format(start, "SHORT_DATE_FORMAT"),
-        "time": time_format(start, "H:i"),
+        "date": isolate_text(date_format(start, "SHORT_DATE_FORMAT")),
+        "time": isolate_text(time_format(start, "H:i")),
     }
     link = context.get("confirm_url") if kind == "confirm_request" else context.get("manage_url")
-    return " ".join(part for part in (subject, when, link or "") if part)
+    # The link stands on a line of its own: no direction mark may touch it, since phones
+    # that turn it into a link would take the mark into the address.
+    text = " ".join(part for part in (subject, when) if part)
+    return f"{text}\n{link}" if link else text

@@ -15,8 +15,23 @@ booking_confirmed = Signal()
 booking_pending_confirmation = Signal()
 # Keyword arguments: appointment.
 booking_cancelled = Signal()
-# Keyword arguments: appointment.
+# The office appointment moved. Keyword arguments: appointment, consultation_dropped (its
+# consultation was let go with the move, not moved with it).
 booking_moved = Signal()
+# Only the consultation moved (to the other side); the office appointment stands.
+# Keyword: appointment.
+consultation_moved = Signal()
+# Only the consultation was cancelled; the office appointment stands. Keyword: appointment.
+consultation_cancelled = Signal()
+# A counsellor's time came free (a consultation was cancelled or moved); a consultation
+# still without a counsellor that day may have it. Keyword arguments: location_id, day.
+counsellor_time_freed = Signal()
+# "Lost your link?" (``lost_link``): a new link is wanted for this code and contact, which
+# may not exist or not match; the worker finds out. Keyword arguments: code, email, phone.
+new_link_requested = Signal()
+# The clerk recorded a no-show (``office_calendar``): whatever consultation came with the
+# appointment is freed in the background. Keyword arguments: appointment_id.
+appointment_no_show = Signal()
 
 
 def send(signal: Signal, **kwargs):

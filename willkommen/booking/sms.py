@@ -17,6 +17,9 @@ import phonenumbers
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from willkommen.ratelimit import limiter
+from willkommen.ratelimit.limiter import RateLimitExceeded
+
 logger = logging.getLogger("willkommen.sms")
 
 DEFAULT_BACKEND = "willkommen.booking.sms.LogBackend"
@@ -70,15 +73,12 @@ def get_backend() -> BaseBackend:
 
 
 def _within_caps(to_e164: str) -> bool:
-    """Counts the SMS against both caps; False when one of them is reached."""
-    # Imported here: services imports the notifications, which import this module.
-    from .errors import RateLimited
-    from .services import check_rate
-
+    """Counts the SMS against both caps (the shared limiter); False when one of them is
+    reached."""
     try:
-        check_rate("sms:phone", to_e164, (settings.SMS_MAX_PER_PHONE_PER_HOUR, HOUR))
-        check_rate("sms:all", "all", (settings.SMS_MAX_PER_HOUR, HOUR))
-    except RateLimited:
+        limiter.hit("sms:phone", to_e164, (settings.SMS_MAX_PER_PHONE_PER_HOUR, HOUR))
+        limiter.hit("sms:all", "all", (settings.SMS_MAX_PER_HOUR, HOUR))
+    except RateLimitExceeded:
         return False
     return True
 

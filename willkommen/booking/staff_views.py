@@ -4,9 +4,6 @@ Nothing here reads ``ConsultationBooking`` (see ``office_calendar.py``): the off
 learn whether a client booked a consultation.
 """
 
-import csv
-from datetime import date
-
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,8 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from willkommen import clock, inputs
 from willkommen.accounts.policy import Permission, requires
 from willkommen.organisations.models import Location
+from willkommen.spreadsheets import csv_writer
 
 from . import office_calendar
 from .models import Appointment, AppointmentStatus
@@ -46,13 +45,12 @@ def _chosen(request):
         location = next((loc for loc in locations if str(loc.pk) == wanted), None)
         if location is None:
             raise Http404
-    day_text = data.get("date") or ""
     error = None
     try:
-        day = date.fromisoformat(day_text) if day_text else office_calendar.today_local()
-    except ValueError:
-        day = office_calendar.today_local()
-        error = _("Please enter a date as YYYY-MM-DD.")
+        day = inputs.parse_date(data.get("date")) or clock.today()
+    except ValueError as refused:
+        day = clock.today()
+        error = str(refused)
     return locations, location, day, error
 
 
@@ -81,6 +79,8 @@ def calendar(request):
         "day": day,
         "desks": desks,
         "export_url": _calendar_url(location, day, "booking_staff:export"),
+        "arrival_open": office_calendar.day_in_arrival_window(day),
+        "window_message": office_calendar.outside_arrival_window_message(),
     }
     return render(request, "booking/staff/calendar.html", context)
 
@@ -92,11 +92,14 @@ def set_status(request, appointment_id):
     back = redirect(_calendar_url(location, day))
     if location is None:
         return back
+    new_status = request.POST.get("status", "")
+    if new_status in office_calendar.CONFIRM_FIRST and request.POST.get("confirmed") != "1":
+        return _confirm_status(request, appointment_id, location, day, new_status)
     try:
         appointment = office_calendar.set_status(
             appointment_id,
             expected_status=request.POST.get("expected_status", ""),
-            new_status=request.POST.get("status", ""),
+            new_status=new_status,
             location=location,
         )
     except Appointment.DoesNotExist as error:
@@ -122,13 +125,40 @@ def set_status(request, appointment_id):
     return back
 
 
+def _confirm_status(request, appointment_id, location, day, new_status):
+    """Asks before a status that gives up the booking (a no-show): the same page for every
+    appointment, whatever was booked with it. Nothing is written until the clerk confirms;
+    going back is the primary button."""
+    appointment = (
+        Appointment.objects.for_office_calendar()
+        .select_related("service")
+        .filter(pk=appointment_id, location=location)
+        .first()
+    )
+    if appointment is None:
+        raise Http404
+    context = {
+        "appointment": appointment,
+        "location": location,
+        "day": day,
+        "status": new_status,
+        "expected_status": request.POST.get("expected_status", ""),
+        "label": ACTION_LABELS[new_status],
+        "back_url": _calendar_url(location, day),
+        "allowed": office_calendar.arrival_can_be_recorded(appointment),
+        "window_message": office_calendar.outside_arrival_window_message(),
+    }
+    return render(request, "booking/staff/confirm_status.html", context)
+
+
 @requires(Permission.VIEW_OFFICE_CALENDAR)
 def export(request):
-    """The day as CSV for the office's own records; the same columns as the page."""
+    """The day as CSV for the office's own records; the same columns as the page. Names are
+    the clients' own input: ``csv_writer`` keeps them from running as formulas."""
     _locations, location, day, _error = _chosen(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="appointments-{day.isoformat()}.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(
         [_("Desk"), _("Start"), _("End"), _("Service"), _("Name"), _("Code"), _("Status")]
     )

@@ -6,7 +6,7 @@ missing one, and the attempt is audited. Refused roles get 403 whether or not th
 exists, so the office clerk cannot learn that somebody was counselled.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
@@ -15,11 +15,13 @@ from ninja.security import django_auth
 
 from willkommen.accounts import policy
 from willkommen.accounts.policy import Permission
-from willkommen.scheduling.shifts import local_datetime
+from willkommen.accounts.second_factor import needs_second_factor
+from willkommen.clock import local_datetime
+from willkommen.inputs import ApiDate
 
 from . import audit, services
 from .models import AuditAction, Consultation
-from .twofactor import audit_denied, needs_second_factor
+from .twofactor import audit_denied
 
 router = Router(tags=["consultations"], auth=django_auth)
 
@@ -91,7 +93,7 @@ def _guard(request, object_id=None):
     response=list[ConsultationOut],
     summary="Consultation records of my organisation (case content, audited)",
 )
-def list_consultations(request, day: date | None = None):
+def list_consultations(request, day: ApiDate | None = None):
     """``day`` (YYYY-MM-DD, local date) limits the list to consultations planned or held
     on that day."""
     _guard(request)
@@ -100,7 +102,7 @@ def list_consultations(request, day: date | None = None):
         .select_related("organisation", "counsellor", "language", "client")
         .prefetch_related("topics")
     )
-    if request.user.role != "organisation_lead":
+    if not policy.has_permission(request.user, Permission.VIEW_ORGANISATION_CONSULTATIONS):
         records = records.filter(counsellor=request.user)
     if day is not None:
         start = local_datetime(day, time(0, 0))

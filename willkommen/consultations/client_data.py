@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from willkommen.accounts import policy
+from willkommen.booking.models import Appointment
 
 from .models import ClientRecord, Consultation
 
@@ -88,8 +89,6 @@ def erase_client(client: ClientRecord) -> int:
         booking_ids = [c.booking_id for c in consultations if c.booking_id]
         count = consultations.update(note="", client=None, note_deleted_at=now)
         if booking_ids:
-            from willkommen.booking.models import Appointment
-
             Appointment.objects.filter(consultation__in=booking_ids, end__lt=now).update(
                 name="", email="", phone=""
             )

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from willkommen.accounts.models import StaffMember
 from willkommen.organisations.models import Language, Location, Topic
@@ -87,8 +88,6 @@ def demo_secret_base32() -> str:
 
 
 def seed_totp_devices(stdout):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     for username in DEMO_TOTP_ACCOUNTS:
         user = StaffMember.objects.filter(username=username).first()
         if user is None:

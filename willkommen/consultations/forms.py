@@ -1,22 +1,25 @@
 """Forms of the counsellor's workspace. Rules live in services.py; these only parse."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from willkommen.accounts.models import Role, StaffMember
+from willkommen.accounts import policy
+from willkommen.accounts.models import StaffMember
+from willkommen.bidi import strip_bidi_controls
+from willkommen.clock import local_datetime
+from willkommen.directory.models import Offer
 from willkommen.forms import KernFormMixin
+from willkommen.inputs import parse_id
 from willkommen.organisations.models import Language, Topic
-from willkommen.scheduling.shifts import local_datetime
 
-from .models import InterpreterKind
+from .models import AuditAction, InterpreterKind
 
-
-def offer_model():
-    from willkommen.directory.models import Offer
-
-    return Offer
+DURATION_MIN, DURATION_MAX = 1, 480
+MULTIPLE_CHOICES = (forms.MultipleChoiceField, forms.ModelMultipleChoiceField)
 
 
 class DocumentationForm(KernFormMixin, forms.Form):
@@ -33,7 +36,10 @@ class DocumentationForm(KernFormMixin, forms.Form):
         label=_("Interpreter"), choices=InterpreterKind.choices, widget=forms.RadioSelect
     )
     duration_minutes = forms.IntegerField(
-        label=_("Duration in minutes"), min_value=1, max_value=480, required=False
+        label=_("Duration in minutes"),
+        min_value=DURATION_MIN,
+        max_value=DURATION_MAX,
+        required=False,
     )
     outcome_information = forms.BooleanField(label=_("Information given"), required=False)
     outcome_form_filled = forms.BooleanField(label=_("Form filled in together"), required=False)
@@ -44,6 +50,14 @@ class DocumentationForm(KernFormMixin, forms.Form):
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
         required=False,
+    )
+    # Not saved: finds offers to tick in the directory (the page lists only those found
+    # and those already chosen, never every offer of the city).
+    offer_query = forms.CharField(
+        label=_("Find a local offer"),
+        max_length=100,
+        required=False,
+        help_text=_("A word from the title, the provider, the topic or the district."),
     )
     note = forms.CharField(
         label=_("Note"),
@@ -62,11 +76,37 @@ class DocumentationForm(KernFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["referrals"].queryset = offer_model().objects.filter(is_active=True)
+        self.fields["referrals"].queryset = Offer.objects.filter(is_active=True)
 
     @classmethod
-    def initial_for(cls, consultation):
+    def initial_from(cls, data):
+        """What was typed so far, as the initial values of an unbound form: a search for
+        offers redisplays the form without judging it (no error messages yet)."""
+        return {
+            name: data.getlist(name) if isinstance(field, MULTIPLE_CHOICES) else data.get(name)
+            for name, field in cls.base_fields.items()
+        }
+
+    def chosen_offer_ids(self) -> set[int]:
+        """The offers ticked so far (submitted, or stored on the record)."""
+        value = self["referrals"].value() or []
+        ids = set()
+        for item in value:
+            number = parse_id(getattr(item, "pk", item))
+            if number is not None:
+                ids.add(number)
+        return ids
+
+    @classmethod
+    def initial_for(cls, consultation, now=None):
         duration = consultation.duration_minutes
+        if duration is None and consultation.started_at:
+            # Still in progress: the time so far is the best guess.
+            now = now or timezone.now()
+            duration = round((now - consultation.started_at).total_seconds() / 60)
+        if duration is not None:
+            # Never offer a value the field refuses (a record closed within a minute).
+            duration = min(max(duration, DURATION_MIN), DURATION_MAX)
         client = consultation.client
         return {
             "topics": list(consultation.topics.all()),
@@ -97,7 +137,7 @@ class FollowUpForm(KernFormMixin, forms.Form):
         self.fields["counsellor"].queryset = StaffMember.objects.filter(
             organisation_id=organisation_id,
             is_active=True,
-            role__in=[Role.COUNSELLOR, Role.ORGANISATION_LEAD],
+            role__in=policy.COUNSELLING_ROLES,
         )
 
     def start(self) -> datetime:
@@ -110,6 +150,9 @@ class ClientSearchForm(KernFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
+        # A code copied from an Arabic or Persian message carries invisible direction marks.
+        for name in ("booking_code", "pseudonym"):
+            data[name] = strip_bidi_controls(data.get(name) or "").strip()
         if not data.get("booking_code") and not data.get("pseudonym"):
             raise forms.ValidationError(_("Enter a booking code or a pseudonym."))
         return data
@@ -124,3 +167,43 @@ class TokenForm(KernFormMixin, forms.Form):
             attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "dir": "ltr"}
         ),
     )
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+# Far beyond any real event, and far from the calendar's ends (no overflow in arithmetic).
+AUDIT_DATE_RANGE = [
+    MinValueValidator(date(2000, 1, 1)),
+    MaxValueValidator(date(2999, 12, 31)),
+]
+
+
+class AuditLogFilterForm(KernFormMixin, forms.Form):
+    """The lead's filters on the audit log, and the page cursor (an event id)."""
+
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=DateInput(), validators=AUDIT_DATE_RANGE
+    )
+    date_to = forms.DateField(
+        label=_("Until"), required=False, widget=DateInput(), validators=AUDIT_DATE_RANGE
+    )
+    user = forms.CharField(label=_("User name"), required=False, max_length=150)
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    after = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("All actions")), *AuditAction.choices]
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("date_from"), data.get("date_to")
+        if first and last and last < first:
+            self.add_error("date_to", _("The end date must not be before the start date."))
+        return data

@@ -2,19 +2,23 @@
 
 Case content (topics addressed, notes, referrals, outcomes, the client's identity) belongs to
 the organisation whose counsellor held the consultation; only ``policy.can_read_case_content``
-lets anyone see it. Retention (``retention.py``) empties notes and contact data when due but
-keeps the row with its non-personal fields (date, organisation, channel, language, topics,
-duration, outcome flags), so that the statistics survive.
+lets anyone see it. Retention (``retention.py``) empties notes and contact data when due,
+cuts every link to the person and keeps the row with its non-personal fields (day,
+organisation, channel, language, topics, duration, outcome flags), so that the statistics
+survive.
 """
 
 import secrets
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from willkommen.accounts import policy
+
+from . import audit_chain
 from .crypto import EncryptedTextField
 
 # Pseudonyms: readable aloud, no 0/O, 1/I/L.
@@ -104,8 +108,6 @@ class ConsultationQuerySet(models.QuerySet):
     def readable_by(self, user):
         """Only the records whose case content the user may read: the policy decides
         per organisation, so this filters to the user's organisation or to nothing."""
-        from willkommen.accounts import policy
-
         if user.organisation_id is None or not policy.can_read_case_content(
             user, user.organisation_id
         ):
@@ -204,6 +206,9 @@ class Consultation(models.Model):
     )
     note = EncryptedTextField(_("note"), blank=True, default="")
     note_deleted_at = models.DateTimeField(_("note deleted"), null=True, blank=True)
+    # Set by retention once the record is only a figure: note, client, follow-up and
+    # walk-in links gone, times reduced to the day (``retention.py``).
+    retained_at = models.DateTimeField(_("reduced to a figure"), null=True, blank=True)
     documented_at = models.DateTimeField(_("documented"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -228,6 +233,14 @@ class Consultation(models.Model):
         if self.started_at and self.ended_at:
             return max(0, round((self.ended_at - self.started_at).total_seconds() / 60))
         return None
+
+    @property
+    def needs_documentation(self):
+        """Held (or being held) but not documented yet: the counsellor's day marks it."""
+        return self.documented_at is None and self.status in (
+            ConsultationStatus.IN_PROGRESS,
+            ConsultationStatus.FINISHED,
+        )
 
     @property
     def outcomes(self):
@@ -256,6 +269,10 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("exported")
     ERASE = "erase", _("erased")
     DENIED = "denied", _("denied")
+    # Staff accounts: a change of role or organisation that grants case content.
+    REQUEST = "request", _("change requested")
+    APPROVE = "approve", _("approved")
+    REJECT = "reject", _("rejected")
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -265,11 +282,17 @@ class AuditEventQuerySet(models.QuerySet):
     def delete(self):
         raise PermissionDenied("the audit log is append-only")
 
+    def bulk_create(self, *args, **kwargs):
+        # Each event must be linked into the hash chain behind the one before it.
+        raise PermissionDenied("audit events are appended one by one")
+
 
 class AuditEvent(models.Model):
     """One read or change of case content, or a denied attempt: who, when, what, from
     where. Append-only: the ORM refuses updates and deletes (and on PostgreSQL a trigger
-    refuses them too, see migration 0002)."""
+    refuses them too, see migration 0002; the application's database role may only
+    SELECT and INSERT, see ``grant_app_role``). Tamper-evident: every event is linked into
+    a hash chain (``audit_chain.py``)."""
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -303,11 +326,19 @@ class AuditEvent(models.Model):
     detail = models.CharField(_("detail"), max_length=200, blank=True)
     path = models.CharField(_("address"), max_length=300, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    chain_index = models.PositiveBigIntegerField(
+        _("position in the chain"), unique=True, editable=False
+    )
+    previous_hash = models.CharField(
+        _("hash of the previous event"), max_length=64, editable=False
+    )
+    content_hash = models.CharField(_("hash of this event"), max_length=64, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "-id"], name="audit_org_newest")]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 
@@ -317,7 +348,11 @@ class AuditEvent(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PermissionDenied("the audit log is append-only")
-        super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            audit_chain.serialise_appends(using)
+            audit_chain.link(self, audit_chain.chain_head(type(self).objects.using(using)))
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("the audit log is append-only")

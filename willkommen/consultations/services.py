@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from willkommen.accounts import policy
 from willkommen.accounts.policy import Permission
+from willkommen.booking import counselling
+from willkommen.errors import DomainError
 
 from .models import (
     Channel,
@@ -28,28 +30,22 @@ from .models import (
 CONSENT_TEXT_VERSION = "2026-11"
 
 
-class ConsultationError(Exception):
+class ConsultationError(DomainError):
     """A rule was broken; ``message`` is translated and shown to the user as it is."""
 
+    status = 422
+
     def __init__(self, message, code="invalid", field=None):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.field = field
+        super().__init__(message, code=code, field=field)
 
 
 class NotFound(ConsultationError):
     """The record does not exist, or exists in another organisation (never said which)."""
 
+    status = 404
+
     def __init__(self):
         super().__init__(_("This consultation does not exist."), code="not_found")
-
-
-def booking_model():
-    """The booking engineer's ``ConsultationBooking`` (imported late: optional app order)."""
-    from willkommen.booking.models import ConsultationBooking
-
-    return ConsultationBooking
 
 
 def get_for(user, pk, *, lock=False) -> Consultation:
@@ -91,17 +87,11 @@ def start_booked(user, booking_id, now=None) -> Consultation:
     created (or reopened) and the booking marked as started."""
     _check_may_document(user)
     now = now or timezone.now()
-    Booking = booking_model()
     with transaction.atomic():
-        booking = (
-            Booking.objects.select_for_update(of=("self",))
-            .select_related("appointment", "counsellor", "language")
-            .filter(pk=booking_id)
-            .first()
-        )
-        if booking is None or booking.counsellor.organisation_id != user.organisation_id:
+        booking = counselling.lock_for_organisation(booking_id, user.organisation_id)
+        if booking is None:
             raise NotFound()
-        if booking.status not in ("booked", "started", "no_show"):
+        if not counselling.can_start(booking):
             raise ConsultationError(
                 _("Only a confirmed booking can be started."), code="not_startable"
             )
@@ -123,8 +113,7 @@ def start_booked(user, booking_id, now=None) -> Consultation:
             consultation.status = ConsultationStatus.IN_PROGRESS
             consultation.started_at = now
             consultation.save(update_fields=["status", "started_at", "updated_at"])
-        booking.status = "started"
-        booking.save(update_fields=["status"])
+        counselling.mark_started(booking)
         _touch_client(consultation, now)
     return consultation
 
@@ -132,23 +121,16 @@ def start_booked(user, booking_id, now=None) -> Consultation:
 def mark_booking_no_show(user, booking_id) -> None:
     """The client did not come. Only before the consultation started."""
     _check_may_document(user)
-    Booking = booking_model()
     with transaction.atomic():
-        booking = (
-            Booking.objects.select_for_update(of=("self",))
-            .select_related("counsellor")
-            .filter(pk=booking_id)
-            .first()
-        )
-        if booking is None or booking.counsellor.organisation_id != user.organisation_id:
+        booking = counselling.lock_for_organisation(booking_id, user.organisation_id)
+        if booking is None:
             raise NotFound()
-        if booking.status != "booked":
+        if not counselling.can_mark_no_show(booking):
             raise ConsultationError(
                 _("Only a booked consultation that has not started can be a no-show."),
                 code="not_no_show",
             )
-        booking.status = "no_show"
-        booking.save(update_fields=["status"])
+        counselling.mark_no_show(booking)
 
 
 def start_planned(user, pk, now=None) -> Consultation:
@@ -201,7 +183,7 @@ def finish(user, pk, now=None) -> Consultation:
         consultation.finished_at = now
         consultation.save(update_fields=["status", "ended_at", "finished_at", "updated_at"])
         if consultation.booking_id:
-            booking_model().objects.filter(pk=consultation.booking_id).update(status="completed")
+            counselling.mark_completed(consultation.booking_id)
         _touch_client(consultation, now)
     return consultation
 

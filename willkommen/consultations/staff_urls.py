@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.day, name="day"),
     path("bookings/<int:pk>/start/", views.booking_start, name="booking_start"),
     path("bookings/<int:pk>/no-show/", views.booking_no_show, name="booking_no_show"),
+    path("bookings/<int:pk>/take-over/", views.booking_take_over, name="booking_take_over"),
     path("records/<int:pk>/", views.record, name="record"),
     path("records/<int:pk>/document/", views.document, name="document"),
     path("records/<int:pk>/start/", views.start, name="start"),

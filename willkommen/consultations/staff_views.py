@@ -5,6 +5,7 @@ import base64
 import json
 from datetime import time, timedelta
 
+import segno
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -15,13 +16,23 @@ from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from willkommen import clock
 from willkommen.accounts import policy
 from willkommen.accounts.policy import Permission
-from willkommen.scheduling.shifts import local_datetime
+from willkommen.accounts.second_factor import second_factor_redirect
+from willkommen.booking import assignment, counselling
+from willkommen.clock import local_datetime
+from willkommen.walkins.models import Ticket, TicketStatus
 
-from . import audit, client_data, services
-from .forms import ClientSearchForm, DocumentationForm, FollowUpForm, TokenForm
-from .models import AuditAction, AuditEvent, ClientRecord, Consultation, ConsultationStatus
+from . import audit, client_data, office_changes, referral_picker, services
+from .forms import (
+    AuditLogFilterForm,
+    ClientSearchForm,
+    DocumentationForm,
+    FollowUpForm,
+    TokenForm,
+)
+from .models import AuditAction, ClientRecord, Consultation, ConsultationStatus
 from .services import ConsultationError, Documentation, NotFound
 from .twofactor import audit_denied, case_content_view
 
@@ -29,7 +40,7 @@ P = Permission
 
 
 def _today_bounds():
-    today = timezone.localdate()
+    today = clock.today()
     start = local_datetime(today, time(0, 0))
     return today, start, local_datetime(today + timedelta(days=1), time(0, 0))
 
@@ -48,34 +59,24 @@ def day(request):
     """The counsellor's day: today's bookings, planned follow-ups, open records."""
     user = request.user
     today, start, end = _today_bounds()
-    bookings = []
-    try:
-        Booking = services.booking_model()
-    except ImportError:
-        Booking = None
-    if Booking is not None:
-        booking_qs = (
-            Booking.objects.filter(
-                start__gte=start,
-                start__lt=end,
-                counsellor__organisation_id=user.organisation_id,
-                status__in=["booked", "started", "completed", "no_show"],
-            )
-            .select_related("language", "counsellor", "room")
-            .prefetch_related("topics")
-            .order_by("start")
+    booking_qs = (
+        counselling.for_organisation(user.organisation_id)
+        .filter(start__gte=start, start__lt=end, status__in=counselling.DAY_STATUSES)
+        .select_related("language", "counsellor", "room")
+        .prefetch_related("topics")
+        .order_by("start")
+    )
+    if not policy.has_permission(user, P.VIEW_ORGANISATION_CONSULTATIONS):
+        booking_qs = booking_qs.filter(counsellor=user)
+    records = {
+        c.booking_id: c
+        for c in Consultation.objects.readable_by(user).filter(
+            booking__in=[b.pk for b in booking_qs]
         )
-        if user.role != "organisation_lead":
-            booking_qs = booking_qs.filter(counsellor=user)
-        records = {
-            c.booking_id: c
-            for c in Consultation.objects.readable_by(user).filter(
-                booking__in=[b.pk for b in booking_qs]
-            )
-        }
-        bookings = [(booking, records.get(booking.pk)) for booking in booking_qs]
+    }
+    bookings = [(booking, records.get(booking.pk)) for booking in booking_qs]
     mine = Consultation.objects.readable_by(user).select_related("language", "counsellor")
-    if user.role != "organisation_lead":
+    if not policy.has_permission(user, P.VIEW_ORGANISATION_CONSULTATIONS):
         mine = mine.filter(counsellor=user)
     planned = mine.filter(
         status=ConsultationStatus.PLANNED, booking=None, planned_start__lt=end
@@ -85,9 +86,16 @@ def day(request):
     upcoming = mine.filter(status=ConsultationStatus.PLANNED, planned_start__gte=end).order_by(
         "planned_start"
     )[:20]
+    to_document = mine.filter(
+        documented_at__isnull=True,
+        status__in=[ConsultationStatus.IN_PROGRESS, ConsultationStatus.FINISHED],
+    ).order_by("started_at")
     waiting = (
         _waiting_walk_ins(today) if policy.has_permission(user, P.VIEW_WALK_IN_QUEUE) else None
     )
+    # No topics and no name: a consultation without a counsellor belongs to no
+    # organisation yet, so it shows only what is needed to take it over.
+    unassigned = assignment.unassigned_on(today).select_related("language")
     audit.record(
         request,
         AuditAction.READ,
@@ -105,20 +113,19 @@ def day(request):
             "open_records": open_records,
             "recent": recent,
             "upcoming": upcoming,
+            "to_document": to_document,
             "can_read_audit": policy.has_permission(user, P.READ_ORGANISATION_AUDIT_LOG),
             "can_see_queue": policy.has_permission(user, P.VIEW_WALK_IN_QUEUE),
             "waiting": waiting,
+            "unassigned": unassigned,
+            "office_changes": office_changes.recent_for(user, timezone.now()),
         },
     )
 
 
 def _waiting_walk_ins(today):
     """How many people wait in today's walk-in queue (the queue itself is the walk-ins
-    app's page); None if that app is not there."""
-    try:
-        from willkommen.walkins.models import Ticket, TicketStatus
-    except ImportError:
-        return None
+    app's page)."""
     return Ticket.objects.filter(service_day=today, status=TicketStatus.WAITING).count()
 
 
@@ -130,11 +137,7 @@ def _fail(request, error, fallback):
 def _booking_of_my_organisation(request, pk):
     """404 (audited) unless the booking belongs to the user's organisation, so that GET
     and POST alike learn nothing about other organisations' bookings."""
-    exists = (
-        services.booking_model()
-        .objects.filter(pk=pk, counsellor__organisation_id=request.user.organisation_id)
-        .exists()
-    )
+    exists = counselling.for_organisation(request.user.organisation_id).filter(pk=pk).exists()
     if not exists:
         audit_denied(request, "booking", pk)
         raise Http404
@@ -154,6 +157,35 @@ def booking_start(request, pk):
         return _fail(request, error, "consultations_staff:day")
     audit.record(request, AuditAction.UPDATE, consultation, detail="started")
     return redirect("consultations_staff:document", pk=consultation.pk)
+
+
+@case_content_view(P.DOCUMENT_CONSULTATION, "booking")
+def booking_take_over(request, pk):
+    """A counsellor takes a booked consultation that has no counsellor yet (everybody who
+    could hold it was busy when it was booked)."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        assignment.take_over(request.user, pk)
+    except assignment.TakeOverRefused:
+        messages.error(
+            request,
+            _(
+                "You cannot take over this consultation: it has a counsellor already, "
+                "you do not speak its language, or you have another consultation then."
+            ),
+        )
+        return redirect("consultations_staff:day")
+    audit.record(
+        request,
+        AuditAction.UPDATE,
+        object_type="booking",
+        object_id=pk,
+        organisation_id=request.user.organisation_id,
+        detail="taken over",
+    )
+    messages.success(request, _("The consultation is yours now."))
+    return redirect("consultations_staff:day")
 
 
 @case_content_view(P.DOCUMENT_CONSULTATION, "booking")
@@ -223,7 +255,11 @@ def _documentation_from(form):
 def document(request, pk):
     consultation = _load(request, pk)
     locked = consultation.is_locked()
-    if request.method == "POST":
+    searching = request.method == "POST" and "search_offers" in request.POST
+    if searching:
+        # "Find" only lists offers to tick; nothing is saved or checked yet.
+        form = DocumentationForm(initial=DocumentationForm.initial_from(request.POST))
+    elif request.method == "POST":
         form = DocumentationForm(request.POST)
         if form.is_valid():
             try:
@@ -244,11 +280,20 @@ def document(request, pk):
     else:
         form = DocumentationForm(initial=DocumentationForm.initial_for(consultation))
         audit.record(request, AuditAction.READ, consultation, detail="documentation form")
+    query = request.POST.get("offer_query", "") if request.method == "POST" else ""
+    offers = referral_picker.offer_choices(form.chosen_offer_ids(), query)
     return render(
         request,
         "consultations/document.html",
-        {"consultation": consultation, "form": form, "locked": locked},
-        status=400 if request.method == "POST" else 200,
+        {
+            "consultation": consultation,
+            "form": form,
+            "locked": locked,
+            "offers": offers,
+            "offer_query": query,
+            "searching": searching,
+        },
+        status=400 if request.method == "POST" and not searching else 200,
     )
 
 
@@ -323,14 +368,16 @@ def client_search(request):
             booking_code=form.cleaned_data["booking_code"],
             pseudonym=form.cleaned_data["pseudonym"],
         )
+        how = "booking code" if form.cleaned_data["booking_code"] else "pseudonym"
         if client is not None:
+            audit.record(request, AuditAction.READ, client, detail=f"search: found by {how}")
             return redirect("consultations_staff:client", pk=client.pk)
         audit.record(
             request,
             AuditAction.DENIED,
             object_type="clientrecord",
             organisation_id=request.user.organisation_id,
-            detail="search: not found",
+            detail=f"search: not found by {how}",
         )
         form.add_error(None, _("Your organisation holds no client under this code."))
     return render(request, "consultations/client_search.html", {"form": form})
@@ -398,15 +445,39 @@ def client_erase(request, pk):
 
 @policy.requires(P.READ_ORGANISATION_AUDIT_LOG)
 def audit_log(request):
-    from .twofactor import second_factor_redirect
-
     response = second_factor_redirect(request)
     if response is not None:
         return response
-    events = AuditEvent.objects.filter(
-        organisation_id=request.user.organisation_id
-    ).select_related("actor_organisation")[:500]
-    return render(request, "consultations/audit_log.html", {"events": events})
+    form = AuditLogFilterForm(request.GET)
+    if not form.is_valid():
+        return render(
+            request,
+            "consultations/audit_log.html",
+            {"form": form, "page": audit.AuditPage([], None, None)},
+            status=400,
+        )
+    page = audit.page_of(request.user.organisation_id, form.cleaned_data)
+    return render(
+        request,
+        "consultations/audit_log.html",
+        {
+            "form": form,
+            "page": page,
+            "older_url": _page_url(request, "before", page.older_than),
+            "newer_url": _page_url(request, "after", page.newer_than),
+        },
+    )
+
+
+def _page_url(request, cursor, value):
+    """This page's address with its filters, moved to the other cursor."""
+    if value is None:
+        return ""
+    query = request.GET.copy()
+    query.pop("before", None)
+    query.pop("after", None)
+    query[cursor] = str(value)
+    return f"{request.path}?{query.urlencode()}"
 
 
 # Second factor ---------------------------------------------------------------------------
@@ -414,7 +485,10 @@ def audit_log(request):
 
 def _safe_next(request):
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    # A path only: redirect() would take "1" for a URL name and fail.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
         return target
     return reverse("consultations_staff:day")
 
@@ -422,8 +496,6 @@ def _safe_next(request):
 @policy.requires_login
 def otp_setup(request):
     """Shows a new TOTP secret as a QR code; the device counts once a code is verified."""
-    import segno
-
     TOTPDevice.objects.filter(user=request.user, confirmed=False).exclude(name="pending").delete()
     if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
         return redirect(f"{reverse('consultations_staff:otp_verify')}?next={_safe_next(request)}")

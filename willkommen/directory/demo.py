@@ -1,14 +1,15 @@
 """Demo offers for Hannover (``demo_data.py``), loaded by ``manage.py seed_demo``.
 
 Idempotent: an offer whose reference exists is left alone (staff may have edited it), so a
-second run writes nothing. Topics and languages that do not exist are skipped.
+second run writes nothing. The offers belong to the city (``services.city_organisation``).
+Topics and languages that do not exist are skipped.
 """
 
 from datetime import timedelta
 
 from django.db import transaction
-from django.utils import timezone
 
+from willkommen import clock
 from willkommen.organisations.models import Language, Topic
 
 from . import services
@@ -31,15 +32,16 @@ def seed(stdout=None):
         return
     topics = {topic.slug: topic for topic in Topic.objects.all()}
     languages = {language.code: language for language in Language.objects.all()}
-    today = timezone.localdate()
+    today = clock.today()
+    owner = services.city_organisation()
     with transaction.atomic():
         for data in missing:
-            _create(data, topics, languages, today)
+            _create(data, topics, languages, today, owner)
     if stdout is not None:
         stdout.write(f"  {len(missing)} local offers in the directory")
 
 
-def _create(data, topics, languages, today):
+def _create(data, topics, languages, today, owner):
     title, description = data["texts"][GERMAN]
     offer = Offer.objects.create(
         reference=data["reference"],
@@ -59,6 +61,7 @@ def _create(data, topics, languages, today):
         website=data.get("website", ""),
         accessibility=data.get("accessibility", ""),
         review_date=today + timedelta(days=data.get("review_in_days", DEFAULT_REVIEW_DAYS)),
+        owner=owner,
     )
     offer.topics.set([topics[slug] for slug in data["topics"] if slug in topics])
     offer.languages.set([languages[code] for code in data["languages"] if code in languages])

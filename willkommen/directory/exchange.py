@@ -3,11 +3,16 @@
 One flat record per offer; the columns (CSV) and keys (JSON) are the same:
 ``EXPORT_FIELDS``. Lists (topics as slugs, languages as ISO 639 codes) are separated by
 ``;`` in CSV and are arrays in JSON. ``reference`` identifies an offer: an import updates
-the offer with that reference or creates it.
+the offer with that reference or creates it. CSV cells that a spreadsheet could run as a
+formula get a leading apostrophe (``willkommen.spreadsheets``); the import takes it off.
 
 An import is all or nothing: every row is validated first, with the same form staff use,
 and if any row has an error the errors are returned (row, column, message) and nothing is
 written. Only a clean file is saved, in one transaction.
+
+An import only touches the importing organisation's own offers: a row whose reference
+names another organisation's offer is reported (``skipped``) and left alone; new offers
+belong to the importer. Every change is in the offers' trail.
 """
 
 import csv
@@ -18,6 +23,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+
+from willkommen.spreadsheets import SafeDictWriter, restore_cell
 
 from . import services
 from .forms import OfferForm
@@ -62,11 +69,19 @@ class RowError:
     message: str
 
 
+@dataclass(frozen=True)
+class SkippedRow:
+    row: int
+    reference: str
+    owner: str  # the organisation the offer belongs to
+
+
 class ImportResult:
-    def __init__(self, errors=None, created=0, updated=0):
+    def __init__(self, errors=None, created=0, updated=0, skipped=None):
         self.errors = errors or []
         self.created = created
         self.updated = updated
+        self.skipped = skipped or []
 
     @property
     def ok(self):
@@ -116,7 +131,7 @@ def export_json(offers=None):
 
 def export_csv(offers=None):
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS, lineterminator="\r\n")
+    writer = SafeDictWriter(buffer, fieldnames=EXPORT_FIELDS, lineterminator="\r\n")
     writer.writeheader()
     for offer in offers or export_queryset():
         record = offer_record(offer)
@@ -171,7 +186,17 @@ def _read_csv(text):
     records = []
     for record in reader:
         # reader.line_num is the physical line where the record ended (the header is 1).
-        records.append((reader.line_num, {key: value for key, value in record.items() if key}))
+        # Cells of our own export carry the formula guard's marker: take it off again.
+        records.append(
+            (
+                reader.line_num,
+                {
+                    key: restore_cell(value) if isinstance(value, str) else value
+                    for key, value in record.items()
+                    if key
+                },
+            )
+        )
     return records
 
 
@@ -219,9 +244,10 @@ def _unique_reference(title, taken):
     return candidate
 
 
-def validate_records(records):
-    """Validates every record; returns ``(forms, errors)``. Nothing is written."""
-    errors, forms, seen = [], [], {}
+def validate_records(records, organisation=None):
+    """Validates every record; returns ``(forms, errors, skipped)``: rows naming an offer
+    that does not belong to ``organisation`` are skipped. Nothing is written."""
+    errors, forms, seen, skipped = [], [], {}, []
     for row, record in records:
         if record.get("__invalid__"):
             errors.append(RowError(row, "", _("This entry is not an object with fields.")))
@@ -253,7 +279,12 @@ def validate_records(records):
             )
             continue
         seen[reference] = row
-        form = OfferForm(data, instance=Offer.objects.filter(reference=reference).first())
+        existing = Offer.objects.filter(reference=reference).select_related("owner").first()
+        if existing is not None and (organisation is None or existing.owner_id != organisation.pk):
+            owner = str(existing.owner) if existing.owner else ""
+            skipped.append(SkippedRow(row, reference, owner))
+            continue
+        form = OfferForm(data, instance=existing)
         if form.is_valid():
             forms.append(form)
             continue
@@ -261,11 +292,14 @@ def validate_records(records):
             column = COLUMN_OF_FIELD.get(field, field if field != "__all__" else "")
             for message in messages:
                 errors.append(RowError(row, column, message))
-    return forms, errors
+    return forms, errors, skipped
 
 
-def import_offers(content: bytes, filename: str) -> ImportResult:
-    """Imports a CSV or JSON file all or nothing; see the module docstring."""
+def import_offers(
+    content: bytes, filename: str, *, organisation, actor=None, source="import"
+) -> ImportResult:
+    """Imports a CSV or JSON file all or nothing into ``organisation``'s offers (``actor``
+    the staff member, None from the command line); see the module docstring."""
     try:
         records = read_records(content, filename)
     except ValueError as error:
@@ -273,7 +307,7 @@ def import_offers(content: bytes, filename: str) -> ImportResult:
     if not records:
         return ImportResult([RowError(None, "", _("The file contains no offers."))])
     with transaction.atomic():
-        forms, errors = validate_records(records)
+        forms, errors, skipped = validate_records(records, organisation)
         if errors:
             return ImportResult(errors)
         created = updated = 0
@@ -282,5 +316,5 @@ def import_offers(content: bytes, filename: str) -> ImportResult:
                 updated += 1
             else:
                 created += 1
-            services.save_offer_form(form)
-    return ImportResult(created=created, updated=updated)
+            services.save_offer_form(form, actor, owner=organisation, source=source)
+    return ImportResult(created=created, updated=updated, skipped=skipped)

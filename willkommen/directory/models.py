@@ -10,11 +10,13 @@ precomputed, normalised copy of every searchable text (see ``normalise.py``), wr
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from willkommen import clock
 from willkommen.organisations.models import Language, Topic
 
 GERMAN = "de"
@@ -71,6 +73,16 @@ class Offer(models.Model):
         _("review by"), help_text=_("After this date the offer is flagged as stale.")
     )
     is_active = models.BooleanField(_("active"), default=True)
+    owner = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="offers",
+        verbose_name=_("owning organisation"),
+        help_text=_("Only this organisation's lead and the coordinators may change the offer."),
+    )
     search_text = models.TextField(editable=False, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -84,7 +96,7 @@ class Offer(models.Model):
 
     @property
     def is_stale(self):
-        return self.review_date < timezone.localdate()
+        return self.review_date < clock.today()
 
     @property
     def map_url(self):
@@ -170,3 +182,71 @@ class OfferTranslation(models.Model):
     @property
     def is_usable(self):
         return self.status != TranslationStatus.MISSING and bool(self.title.strip())
+
+
+class OfferChangeAction(models.TextChoices):
+    CREATE = "create", _("created")
+    UPDATE = "update", _("changed")
+    ACTIVATE = "activate", _("activated")
+    DEACTIVATE = "deactivate", _("deactivated")
+
+
+# A programming guard, never shown to anyone: the trail is append-only.
+APPEND_ONLY = "the change trail of offers is append-only"
+
+
+class OfferChangeQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionDenied(APPEND_ONLY)
+
+    def delete(self):
+        raise PermissionDenied(APPEND_ONLY)
+
+
+class OfferChange(models.Model):
+    """Who changed an offer, when, and what (each changed field with its old and new
+    value). Append-only: the ORM refuses updates and deletes, and the application's
+    database role may only SELECT and INSERT (``grant_app_role``)."""
+
+    offer = models.ForeignKey(
+        Offer, on_delete=models.PROTECT, related_name="changes", verbose_name=_("offer")
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    actor_username = models.CharField(_("user name"), max_length=150, blank=True)
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owning organisation"),
+    )
+    action = models.CharField(_("action"), max_length=16, choices=OfferChangeAction.choices)
+    source = models.CharField(_("through"), max_length=16)
+    changes = models.JSONField(_("changes"), default=dict)
+
+    objects = OfferChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("change of an offer")
+        verbose_name_plural = _("changes of offers")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.offer_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionDenied(APPEND_ONLY)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied(APPEND_ONLY)

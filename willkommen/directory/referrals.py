@@ -6,6 +6,8 @@ message instead of an error page.
 
 from django.conf import settings
 
+from willkommen.inputs import parse_id
+
 from .models import GERMAN, Offer
 
 # One A4 page holds this many offers in two columns; more would spill onto a second page.
@@ -21,9 +23,9 @@ def parse_offer_ids(values):
             part = part.strip()
             if not part:
                 continue
-            if not part.isdigit():
+            number = parse_id(part)
+            if number is None:
                 return None
-            number = int(part)
             if number not in ids:
                 ids.append(number)
     return ids

@@ -16,6 +16,12 @@ adding a word narrows the result as people expect.
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    TrigramWordSimilarity,
+)
 from django.db import connection
 from django.db.models import ExpressionWrapper, F, FloatField, Q, Value
 from django.db.models.functions import Greatest, Least
@@ -143,13 +149,6 @@ def _least(expressions):
 
 
 def _postgres_search(offers, query, terms, limit):
-    from django.contrib.postgres.search import (
-        SearchQuery,
-        SearchRank,
-        SearchVector,
-        TrigramWordSimilarity,
-    )
-
     vector = (
         SearchVector("title", weight="A", config="german")
         + SearchVector("description", weight="B", config="german")

@@ -1,16 +1,20 @@
-"""Staff pages: maintaining offers (MANAGE_DIRECTORY) and composing a referral sheet
-(counsellors and leads: DOCUMENT_CONSULTATION). POST/redirect/GET, no JavaScript needed."""
+"""Staff pages: maintaining offers (MANAGE_DIRECTORY; an offer only by its owning
+organisation's lead or a coordinator, ``policy.can_change_offer``), its change trail, and
+composing a referral sheet (counsellors and leads: DOCUMENT_CONSULTATION).
+POST/redirect/GET, no JavaScript needed."""
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
 
+from willkommen import clock
+from willkommen.accounts import policy
 from willkommen.accounts.policy import Permission, requires
 
 from . import exchange, referrals, services
@@ -22,21 +26,34 @@ MANAGE = Permission.MANAGE_DIRECTORY
 COMPOSE = Permission.DOCUMENT_CONSULTATION
 
 
+def _changeable_offer(request, pk):
+    """The offer, if this user may change it; another organisation's offer is 403."""
+    offer = get_object_or_404(Offer, pk=pk)
+    if not policy.can_change_offer(request.user, offer):
+        raise PermissionDenied
+    return offer
+
+
 @requires(MANAGE)
 def offer_list(request):
-    offers = Offer.objects.prefetch_related("topics", "translations").order_by("title")
+    offers = (
+        Offer.objects.select_related("owner")
+        .prefetch_related("topics", "translations")
+        .order_by("title")
+    )
     stale_only = request.GET.get("stale") == "1"
     query = request.GET.get("q", "").strip()[:100]
     if stale_only:
-        offers = offers.filter(review_date__lt=timezone.localdate())
+        offers = offers.filter(review_date__lt=clock.today())
     if query:
         offers = offers.filter(
             Q(title__icontains=query) | Q(provider__icontains=query) | Q(reference=query)
         )
+    rows = [(offer, policy.can_change_offer(request.user, offer)) for offer in offers]
     return render(
         request,
         "directory/staff/list.html",
-        {"offers": offers, "stale_only": stale_only, "query": query},
+        {"rows": rows, "stale_only": stale_only, "query": query},
     )
 
 
@@ -48,7 +65,7 @@ def _offer_form_page(request, form, *, offer=None):
 def offer_create(request):
     form = OfferForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        offer = services.save_offer_form(form)
+        offer = services.save_offer_form(form, request.user)
         messages.success(request, _("The offer “%(title)s” was saved.") % {"title": offer})
         return redirect("directory_staff:list")
     return _offer_form_page(request, form)
@@ -56,21 +73,22 @@ def offer_create(request):
 
 @requires(MANAGE)
 def offer_edit(request, pk):
-    offer = get_object_or_404(Offer, pk=pk)
+    offer = _changeable_offer(request, pk)
     form = OfferForm(request.POST or None, instance=offer)
     if request.method == "POST" and form.is_valid():
-        offer = services.save_offer_form(form)
+        offer = services.save_offer_form(form, request.user)
         messages.success(request, _("The offer “%(title)s” was saved.") % {"title": offer})
         return redirect("directory_staff:list")
     return _offer_form_page(request, form, offer=offer)
 
 
 @requires(MANAGE)
-@require_POST
 def offer_set_active(request, pk):
-    offer = get_object_or_404(Offer, pk=pk)
+    offer = _changeable_offer(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     active = request.POST.get("active") == "1"
-    services.set_active(offer, active)
+    services.set_active(offer, active, request.user)
     if active:
         messages.success(request, _("The offer is shown to clients again."))
     else:
@@ -84,7 +102,9 @@ def offer_import(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        result = exchange.import_offers(upload.read(), upload.name)
+        result = exchange.import_offers(
+            upload.read(), upload.name, organisation=request.user.organisation, actor=request.user
+        )
         if result.ok:
             messages.success(
                 request,
@@ -95,11 +115,20 @@ def offer_import(request):
                 )
                 % {"created": result.created, "updated": result.updated},
             )
-            return redirect("directory_staff:list")
+            if not result.skipped:
+                return redirect("directory_staff:list")
     status = 400 if result is not None and not result.ok else 200
     return render(
         request, "directory/staff/import.html", {"form": form, "result": result}, status=status
     )
+
+
+@requires(MANAGE)
+def offer_history(request, pk):
+    """The offer's change trail: who changed what when. For whoever may change it."""
+    offer = _changeable_offer(request, pk)
+    changes = offer.changes.select_related("organisation").order_by("-at", "-pk")[:200]
+    return render(request, "directory/staff/history.html", {"offer": offer, "changes": changes})
 
 
 def _download(content, content_type, filename):
@@ -170,6 +199,6 @@ def referral_sheet(request):
             "german": GERMAN,
             "show_german_column": language != GERMAN,
             "language_name": dict(settings.LANGUAGES)[language],
-            "today": timezone.localdate(),
+            "today": clock.today(),
         },
     )

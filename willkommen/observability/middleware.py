@@ -10,6 +10,8 @@ from django.http import HttpResponse, JsonResponse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from willkommen.client_address import client_ip
+
 from .context import current_request_id
 from .request_stats import stats
 
@@ -22,7 +24,8 @@ RETRY_AFTER_SECONDS = 5
 
 class RequestIdMiddleware:
     """Gives every request an id (the proxy's ``X-Request-ID`` or a new one), returns it
-    in the response header, logs one line per request and counts it for ``/metrics``.
+    in the response header, logs one line per request (with the client's address as
+    ``client_address.client_ip`` sees it, not the proxy's) and counts it for ``/metrics``.
 
     Must be the first middleware so that its timing and status cover everything else.
     """
@@ -51,6 +54,7 @@ class RequestIdMiddleware:
                     "path": request.path,
                     "status": response.status_code,
                     "duration_ms": round(duration * 1000, 1),
+                    "client_ip": client_ip(request),
                 },
             )
             return response

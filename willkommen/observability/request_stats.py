@@ -1,23 +1,24 @@
 """Request counters and a latency histogram shared by every worker process.
 
-Each process counts in memory and adds its counts to the Django cache at most every
-``METRICS_FLUSH_SECONDS`` (and whenever ``/metrics`` is read). With Redis the additions
-are atomic, so several gunicorn workers and several servers add up to one set of figures;
-with the database cache they are shared too (a rare concurrent addition can be lost); with
-the local-memory cache of development they are per process. A failing cache never breaks
-a request: the counts stay in memory and are added at the next flush.
+Each process counts in memory and adds its counts to the shared running totals
+(``willkommen.ratelimit.totals``: Redis, or a table of the database) at most every
+``METRICS_FLUSH_SECONDS`` (and whenever ``/metrics`` is read). The additions are atomic on
+both, so several gunicorn workers and several servers add up to one set of figures, and
+the totals never expire. A failing store never breaks a request: the counts stay in
+memory and are added at the next flush.
 """
 
 import threading
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+
+from willkommen.ratelimit import totals
 
 # Upper bounds (seconds) of the latency histogram buckets; +Inf is implied.
 LATENCY_BUCKETS = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 STATUS_CLASSES = ("1xx", "2xx", "3xx", "4xx", "5xx")
-KEY_PREFIX = "metrics:v1:"
+KEY_PREFIX = "metrics:"
 
 
 def status_class(status_code):
@@ -67,9 +68,8 @@ class RequestStats:
         failed = {}
         for key, amount in pending.items():
             try:
-                cache.add(KEY_PREFIX + key, 0, timeout=None)
-                cache.incr(KEY_PREFIX + key, amount)
-            except Exception:  # the cache being down must not break requests
+                totals.add(KEY_PREFIX + key, amount)
+            except Exception:  # the store being down must not break requests
                 failed[key] = amount
         if failed:
             with self._lock:
@@ -80,7 +80,7 @@ class RequestStats:
         """The shared totals (after adding this process's pending counts)."""
         self.flush()
         try:
-            stored = cache.get_many([KEY_PREFIX + key for key in ALL_KEYS])
+            stored = totals.values(KEY_PREFIX + key for key in ALL_KEYS)
         except Exception:
             stored = {}
         return {key: int(stored.get(KEY_PREFIX + key) or 0) for key in ALL_KEYS}
@@ -89,7 +89,7 @@ class RequestStats:
         """Forget every count (tests)."""
         with self._lock:
             self._pending = {}
-        cache.delete_many([KEY_PREFIX + key for key in ALL_KEYS])
+        totals.reset(KEY_PREFIX + key for key in ALL_KEYS)
 
 
 def flush_interval():

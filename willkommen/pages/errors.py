@@ -3,6 +3,8 @@
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from willkommen.api import api_not_found
+
 
 def _error(request, status, title, text):
     return render(request, "pages/error.html", {"title": title, "text": text}, status=status)
@@ -19,8 +21,6 @@ def permission_denied(request, exception=None):
 def page_not_found(request, exception=None):
     if request.path.startswith("/api/"):
         # Paths the API's catch-all cannot match (e.g. with a line break) still get JSON.
-        from willkommen.api import api_not_found
-
         return api_not_found(request)
     return _error(
         request, 404, _("Page not found"), _("This page does not exist or no longer exists.")

@@ -23,10 +23,24 @@ appointment rows, which are never cached.
 import logging
 import threading
 import time
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from willkommen.accounts.models import StaffMember
+from willkommen.organisations.models import (
+    Desk,
+    Language,
+    Location,
+    OfficeService,
+    OpeningHours,
+    Topic,
+)
+
+from .models import ClosingDay, LocationSchedule, Shift, ShiftException
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +48,9 @@ GENERATION_KEY = "wk:scheduling:config-generation"
 
 _memo: dict = {}
 _lock = threading.Lock()
+# Per thread: while set, ``memoised`` builds every value afresh and keeps none (the
+# preview of a schedule change reads a configuration that is rolled back afterwards).
+_bypass = threading.local()
 
 
 def _ttl() -> float:
@@ -63,7 +80,7 @@ def memoised(key, build):
     """``build()``'s value for ``key``, from memory while the generation is unchanged and
     the entry is younger than the TTL. Values must be treated as read-only."""
     ttl = _ttl()
-    if ttl <= 0:
+    if ttl <= 0 or getattr(_bypass, "active", False):
         return build()
     generation = _generation()
     if generation == -1:
@@ -105,6 +122,20 @@ def invalidate(*args, update_fields=None, **kwargs):
     transaction.on_commit(_bump_now, robust=True)
 
 
+@contextmanager
+def bypassed():
+    """Reads the configuration straight from the database in this thread, and keeps
+    nothing of it: for a configuration that exists only inside a transaction that may
+    still be rolled back (``scheduling.schedule_changes``), so that no other request of
+    this process is answered from rows that never committed."""
+    previous = getattr(_bypass, "active", False)
+    _bypass.active = True
+    try:
+        yield
+    finally:
+        _bypass.active = previous
+
+
 def clear_local():
     """Forgets this process's memo (tests call it between cases)."""
     with _lock:
@@ -113,20 +144,6 @@ def clear_local():
 
 
 def connect_signals():
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-
-    from willkommen.accounts.models import StaffMember
-    from willkommen.organisations.models import (
-        Desk,
-        Language,
-        Location,
-        OfficeService,
-        OpeningHours,
-        Topic,
-    )
-
-    from .models import ClosingDay, LocationSchedule, Shift, ShiftException
-
     for model in (
         Desk,
         Location,

@@ -8,21 +8,20 @@ closures in the past. The views stay thin and only save what a form accepted.
 from datetime import time
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from willkommen.accounts.models import Role, StaffMember
+from willkommen import clock
+from willkommen.accounts import policy
+from willkommen.accounts.models import StaffMember
 from willkommen.forms import KernFormMixin
 from willkommen.organisations.models import Desk, DeskKind, Location, OfficeService, OpeningHours
 
 from .models import ClosingDay, LocationSchedule, Shift, ShiftException, ShiftExceptionKind
-from .shifts import LOCAL_ZONE
 
 # Counselling happens during the working day; a shift outside these hours is a typing error.
 EARLIEST_SHIFT_START = time(6, 0)
 LATEST_SHIFT_END = time(22, 0)
 
-COUNSELLING_ROLES = (Role.COUNSELLOR, Role.ORGANISATION_LEAD)
 
 
 class TimeInput(forms.TimeInput):
@@ -39,8 +38,6 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-def local_today():
-    return timezone.now().astimezone(LOCAL_ZONE).date()
 
 
 def _overlaps(start, end, other_start, other_end):
@@ -72,6 +69,8 @@ class OpeningHoursForm(KernFormMixin, forms.ModelForm):
             self, "opens", "closes", _("The closing time must be after the opening time.")
         ):
             return cleaned
+        if "weekday" not in cleaned:  # invalid: the field shows its own error
+            return cleaned
         others = OpeningHours.objects.filter(
             location=self.location, weekday=cleaned["weekday"]
         ).exclude(pk=self.instance.pk)
@@ -100,7 +99,7 @@ class ClosingDayForm(KernFormMixin, forms.ModelForm):
 
     def clean_date(self):
         day = self.cleaned_data["date"]
-        if day < local_today():
+        if day < clock.today():
             raise forms.ValidationError(_("A closing day cannot be in the past."))
         if ClosingDay.objects.filter(location=self.location, date=day).exists():
             raise forms.ValidationError(_("This day is already a closing day."))
@@ -153,7 +152,6 @@ class LocationScheduleForm(KernFormMixin, forms.ModelForm):
             "minimum_notice_minutes",
             "consultation_minutes",
             "buffer_minutes",
-            "hold_minutes",
             "double_opt_in",
             "confirmation_minutes",
         ]
@@ -164,7 +162,6 @@ class LocationScheduleForm(KernFormMixin, forms.ModelForm):
         "minimum_notice_minutes": (0, 60 * 24 * 14),
         "consultation_minutes": (10, 120),
         "buffer_minutes": (0, 60),
-        "hold_minutes": (2, 60),
         "confirmation_minutes": (5, 60 * 48),
     }
 
@@ -191,8 +188,8 @@ class LocationScheduleForm(KernFormMixin, forms.ModelForm):
 def counsellors_managed_by(user):
     """The counsellors whose shifts ``user`` may manage: every counsellor for a coordinator,
     only the own organisation's for an organisation lead."""
-    counsellors = StaffMember.objects.filter(role__in=COUNSELLING_ROLES, is_active=True)
-    if user.role != Role.COORDINATOR:
+    counsellors = StaffMember.objects.filter(role__in=policy.COUNSELLING_ROLES, is_active=True)
+    if not policy.has_permission(user, policy.Permission.MANAGE_ALL_SHIFTS):
         counsellors = counsellors.filter(organisation_id=user.organisation_id)
     return counsellors.select_related("organisation")
 
@@ -292,7 +289,7 @@ class ShiftExceptionForm(_ShiftLocationMixin, KernFormMixin, forms.ModelForm):
 
     def clean_date(self):
         day = self.cleaned_data["date"]
-        if day < local_today():
+        if day < clock.today():
             raise forms.ValidationError(_("The date cannot be in the past."))
         return day
 

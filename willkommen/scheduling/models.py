@@ -4,7 +4,7 @@ Office side: a location's opening hours (``organisations.OpeningHours``), its cl
 (public holidays come from the ``holidays`` library, ad-hoc closures are stored here), and
 its booking rules. Counselling side: counsellor shifts as a weekly pattern plus one-off
 absences and extra shifts. All times here are local wall-clock times at the location;
-``shifts.py`` and ``slots.py`` turn them into aware datetimes day by day, which keeps
+``shifts.py`` and ``calendar.py`` turn them into aware datetimes day by day, which keeps
 days with a DST change right.
 """
 
@@ -37,9 +37,6 @@ class LocationSchedule(models.Model):
     )
     buffer_minutes = models.PositiveSmallIntegerField(
         _("buffer between office appointment and consultation in minutes"), default=5
-    )
-    hold_minutes = models.PositiveSmallIntegerField(
-        _("minutes a chosen slot is held while the client fills in the form"), default=10
     )
     double_opt_in = models.BooleanField(
         _("double opt-in"),
@@ -171,3 +168,62 @@ class ShiftException(models.Model):
 
     def __str__(self):
         return f"{self.counsellor} {self.get_kind_display()} {self.date:%Y-%m-%d}"
+
+
+class ScheduleChangeKind(models.TextChoices):
+    OPENING_HOURS = "opening_hours", _("Opening hours")
+    CLOSING_DAY = "closing_day", _("Closing day")
+    DESK = "desk", _("Desk or room")
+    SHIFT = "shift", _("Shift")
+    ABSENCE = "absence", _("Absence or extra shift")
+
+
+class ScheduleChangeAction(models.TextChoices):
+    MOVE = "move", _("Move to the nearest alternative")
+    CANCEL = "cancel", _("Cancel")
+
+
+class ScheduleChange(models.Model):
+    """A confirmed change of the schedule that touched bookings, kept until every
+    booking it touched has been moved or cancelled and its client told
+    (``schedule_changes``; the per-booking outcomes are ``booking.ScheduleChangeOutcome``).
+    The record is what makes the follow-up survive a worker that dies: whatever is still
+    outstanding is picked up by the next run."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=ScheduleChangeKind.choices)
+    location = models.ForeignKey(
+        "organisations.Location",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("location"),
+    )
+    counsellor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("counsellor"),
+    )
+    action = models.CharField(_("action"), max_length=8, choices=ScheduleChangeAction.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    created_at = models.DateTimeField(_("changed"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["completed_at"], name="schedule_change_open")]
+        verbose_name = _("schedule change")
+        verbose_name_plural = _("schedule changes")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"

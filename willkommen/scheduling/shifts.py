@@ -5,24 +5,14 @@ walk-in queue and the counsellor's day.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db.models import Q
 
+from willkommen import clock
+from willkommen.clock import local_datetime
+
 from .models import Shift, ShiftException, ShiftExceptionKind
-
-LOCAL_ZONE = ZoneInfo(settings.TIME_ZONE)
-
-
-def local_datetime(day: date, wall_time: time) -> datetime:
-    """An aware datetime for a local wall-clock time on a day (DST-safe: zoneinfo picks the
-    offset that applies on that day; a nonexistent time in the spring gap moves forward)."""
-    naive = datetime.combine(day, wall_time)
-    aware = naive.replace(tzinfo=LOCAL_ZONE)
-    # Round-trip through UTC normalises times in the spring-forward gap.
-    return aware.astimezone(ZoneInfo("UTC")).astimezone(LOCAL_ZONE)
 
 
 @dataclass(frozen=True)
@@ -110,7 +100,7 @@ def _subtract(pieces, cut_start, cut_end):
 
 def counsellors_on_duty(location, moment: datetime):
     """Ids of counsellors on duty at ``location`` at ``moment`` (aware datetime)."""
-    day = moment.astimezone(LOCAL_ZONE).date()
+    day = clock.local_day(moment)
     return {
         interval.counsellor_id
         for interval in duty_intervals(location, day, day)

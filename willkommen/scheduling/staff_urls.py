@@ -2,10 +2,12 @@
 
 from django.urls import path
 
+from . import staff_overview
 from . import staff_views as views
 
 app_name = "scheduling_staff"
 urlpatterns = [
+    path("", staff_overview.overview, name="overview"),
     path("locations/", views.location_list, name="locations"),
     path("locations/<int:location_id>/", views.location_detail, name="location"),
     path(

@@ -10,10 +10,15 @@ from willkommen.config import (
     env_bool,
     env_database,
     env_int,
+    env_json_object,
     env_list,
+    env_networks,
     env_redis_url,
     env_str,
 )
+
+from .identity import *  # noqa: F403  (sign-in through the city's directory)
+from .identity import IDENTITY_BACKENDS, OIDC_FORM_ACTION_ORIGINS
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("WILLKOMMEN_VAR_DIR", str(BASE_DIR / "var")))
@@ -38,9 +43,11 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "willkommen.ratelimit",
     "willkommen.accounts",
     "willkommen.organisations",
     "willkommen.scheduling",
+    "willkommen.officesystems",
     "willkommen.booking",
     "willkommen.walkins",
     "willkommen.consultations",
@@ -55,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Control characters in addresses, query strings, form fields and cookies: 400/404.
+    "willkommen.pages.input_guard.InputGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "willkommen.pages.middleware.LanguageQueryParameterMiddleware",
@@ -63,8 +72,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Re-checks a directory sign-in against the provider after SSO_SESSION_MAX_AGE.
+    "willkommen.accounts.revalidation.DirectorySessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A service's refusal (willkommen.errors.DomainError) that leaves a view: its page,
+    # status and Retry-After.
+    "willkommen.errors.DomainErrorMiddleware",
     # A lost database connection answers 503 + Retry-After instead of 500.
     "willkommen.observability.middleware.DatabaseUnavailableMiddleware",
     # Axes must be last: it turns a lock-out into its response.
@@ -124,8 +138,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    *IDENTITY_BACKENDS,
 ]
+
+# The admin shows no TOTP secret of an existing device (the operator deletes a lost one).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Lock-out after repeated failures, per account and address, so that one attacker
 # cannot lock a counsellor out from everywhere.
@@ -135,6 +152,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# Behind the proxy every request comes from the proxy: axes must lock out the client.
+AXES_CLIENT_IP_CALLABLE = "willkommen.client_address.client_ip"
+
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, e.g.
+# 127.0.0.1/32); empty: the client is REMOTE_ADDR (willkommen/client_address.py).
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day
 SESSION_COOKIE_HTTPONLY = True
@@ -177,7 +200,7 @@ REDIS_URL = env_redis_url("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "willkommen",
         }
@@ -189,10 +212,11 @@ else:
             "LOCATION": "willkommen",
         }
     }
-RATELIMIT_USE_CACHE = "default"
 # How long a process may answer from its memo of the scheduling configuration when the
 # cache is not shared (scheduling/config_cache.py); 0 switches the memo off.
 SCHEDULING_CONFIG_CACHE_SECONDS = env_int("SCHEDULING_CONFIG_CACHE_SECONDS", 10, minimum=0)
+# Every rate limit (willkommen/ratelimit/): counted in Redis with REDIS_URL, otherwise in
+# the database; false switches them all off (load tests on a private copy only).
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -219,7 +243,7 @@ CONTENT_SECURITY_POLICY = {
         "worker-src": ["'self'", "blob:"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
-        "form-action": ["'self'"],
+        "form-action": ["'self'", *OIDC_FORM_ACTION_ORIGINS],
         "frame-ancestors": ["'none'"],
     }
 }
@@ -250,6 +274,17 @@ BOOKING_RATE_LIMIT_PER_CONTACT = (env_int("BOOKING_RATE_LIMIT_PER_CONTACT", 6, m
 # unknown code) per code and per address; changes (cancel, move, confirm) per booking and
 # per address.
 BOOKING_RATE_LIMIT_BAD_LINKS = (env_int("BOOKING_RATE_LIMIT_BAD_LINKS", 10, minimum=1), 3600)
+# Past BOOKING_RATE_LIMIT_BAD_LINKS refused links an address waits, growing with each
+# further refused link: BOOKING_LINK_BACKOFF_SECONDS, doubled each time, at most
+# BOOKING_LINK_BACKOFF_MAX_SECONDS; the count starts anew after a day without one. A valid
+# link always works (docs/security.md).
+BOOKING_LINK_BACKOFF_SECONDS = env_int("BOOKING_LINK_BACKOFF_SECONDS", 60, minimum=1)
+BOOKING_LINK_BACKOFF_MAX_SECONDS = env_int("BOOKING_LINK_BACKOFF_MAX_SECONDS", 3600, minimum=1)
+BOOKING_LINK_BACKOFF_RESET_SECONDS = env_int(
+    "BOOKING_LINK_BACKOFF_RESET_SECONDS", 86400, minimum=60
+)
+# "Lost your link?": requests per hour per address, per booking code and per contact.
+BOOKING_RATE_LIMIT_LOST_LINK = (env_int("BOOKING_RATE_LIMIT_LOST_LINK", 5, minimum=1), 3600)
 BOOKING_RATE_LIMIT_CHANGES = (env_int("BOOKING_RATE_LIMIT_CHANGES", 10, minimum=1), 3600)
 BOOKING_RATE_LIMIT_CHANGES_PER_IP = (
     env_int("BOOKING_RATE_LIMIT_CHANGES_PER_IP", 60, minimum=1),
@@ -306,6 +341,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # httpx logs every request's URL at INFO: the office systems' look-ups carry the
+        # client's secret (ZMS authKey) in the query, which must never reach a log.
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
         # One line per request from RequestIdMiddleware; LOG_REQUESTS=false silences it.
         "willkommen.request": {"level": "INFO" if env_bool("LOG_REQUESTS", True) else "WARNING"},
     },
@@ -316,8 +355,39 @@ if LOGGING["handlers"]["console"]["formatter"] not in LOGGING["formatters"]:
 # GET /metrics (Prometheus): answered only with "Authorization: Bearer <METRICS_TOKEN>" or to
 # a client address in METRICS_ALLOWED_IPS (addresses or networks); with neither it is 404.
 METRICS_TOKEN = env_str("METRICS_TOKEN", "")
-METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS")
+# GET /metrics/welcome-service: the welcome service's own figures (consultations, walk-ins),
+# with a token of its own; 404 without one. Never give it to anybody who sees the office.
+METRICS_WELCOME_SERVICE_TOKEN = env_str("METRICS_WELCOME_SERVICE_TOKEN", "")
+METRICS_ALLOWED_IPS = env_networks("METRICS_ALLOWED_IPS")
 METRICS_FLUSH_SECONDS = env_int("METRICS_FLUSH_SECONDS", 5, minimum=0)
+
+# The office's own appointment systems (willkommen/officesystems/, docs/office-systems.md).
+# OFFICE_SYSTEMS: JSON keyed by location id, e.g. {"1": {"adapter": "zms", "base_url":
+# "https://termine.example.org/api/citizen", "credentials_env": "ZMS_TOKEN"}}; wins over the
+# admin's entries. Credentials only ever come from the environment variable it names.
+OFFICE_SYSTEMS = env_json_object("OFFICE_SYSTEMS")
+# The clerk records arrival and no-show only on the appointment's day or up to this many
+# days after it (to catch up on a busy day); never ahead.
+OFFICE_ARRIVAL_DAYS_BACK = env_int("OFFICE_ARRIVAL_DAYS_BACK", 3, minimum=0)
+# Whether a client may type the time of an appointment at a location whose office system
+# can be asked (offered when the system cannot be reached or says the time is past).
+OFFICE_SYSTEMS_MANUAL_ENTRY = env_bool("OFFICE_SYSTEMS_MANUAL_ENTRY", False)
+# Each office appointment with a consultation is asked again this often, for this many
+# days ahead; after a failure after 2, 4, 8, … minutes, at most the maximum.
+OFFICE_SYSTEMS_SYNC_MINUTES = env_int("OFFICE_SYSTEMS_SYNC_MINUTES", 5, minimum=1)
+OFFICE_SYSTEMS_SYNC_DAYS = env_int("OFFICE_SYSTEMS_SYNC_DAYS", 7, minimum=1)
+OFFICE_SYSTEMS_RETRY_MINUTES = env_int("OFFICE_SYSTEMS_RETRY_MINUTES", 2, minimum=1)
+OFFICE_SYSTEMS_RETRY_MAX_MINUTES = env_int("OFFICE_SYSTEMS_RETRY_MAX_MINUTES", 60, minimum=1)
+# Fernet keys for the clients' secrets of office appointments (ZMS authKey); empty: the
+# consultation keys below.
+OFFICE_SYSTEM_SECRET_KEYS = env_str("OFFICE_SYSTEM_SECRET_KEYS", "")
+# Look-ups of office appointments per client address (all) and per reference (refused
+# ones), per hour: a look-up is an oracle for references.
+OFFICE_LOOKUP_RATE_LIMIT_PER_IP = (env_int("OFFICE_LOOKUP_RATE_LIMIT_PER_IP", 20, minimum=1), 3600)
+OFFICE_LOOKUP_RATE_LIMIT_PER_REFERENCE = (
+    env_int("OFFICE_LOOKUP_RATE_LIMIT_PER_REFERENCE", 5, minimum=1),
+    3600,
+)
 
 # Consultation records (willkommen.consultations): notes and client contact data are
 # encrypted with these Fernet keys (comma-separated, the first encrypts, all decrypt; see

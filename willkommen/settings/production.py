@@ -1,18 +1,28 @@
 """Production: DEBUG off, every secret from the environment, HTTPS only.
 
 Passes ``manage.py check --deploy`` without warnings. Missing or malformed settings stop
-start-up with one line naming the setting (see ``willkommen.config``).
+start-up with one line naming the setting (see ``willkommen.config``); so do a DEBUG
+switched on and a key that is published in the repository or too simple to be random
+(``willkommen.keys``).
 """
 
 from willkommen.config import ConfigError, env_bool, env_int, env_list, env_str
+from willkommen.keys import consultation_keys_problem, secret_key_problem
 
 from .base import *  # noqa: F403
 from .base import CACHES, REDIS_URL
 
-DEBUG = env_bool("DEBUG", False)
+if env_bool("DEBUG", False):
+    raise ConfigError(
+        "DEBUG must not be true with the production settings (it shows settings and "
+        "tracebacks to every visitor); use willkommen.settings.dev for development"
+    )
+DEBUG = False
+# The demo commands (seed_demo: accounts with a public password and TOTP secret) refuse.
+WILLKOMMEN_DEMO_DATA_ALLOWED = False
 SECRET_KEY = env_str("SECRET_KEY", required=True)
-if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
-    raise ConfigError("SECRET_KEY must be at least 50 characters of random text")
+if problem := secret_key_problem(SECRET_KEY):
+    raise ConfigError(problem)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ConfigError("ALLOWED_HOSTS is required but not set (comma-separated host names)")
@@ -20,8 +30,8 @@ if not ALLOWED_HOSTS:
 # Consultation notes and client contact data are encrypted with these keys; the insecure
 # development default from base.py must never reach production.
 CONSULTATION_KEYS = env_str("CONSULTATION_KEYS", required=True)
-if INSECURE_DEV_CONSULTATION_KEY in CONSULTATION_KEYS.split(","):  # noqa: F405
-    raise ConfigError("CONSULTATION_KEYS must not contain the insecure development key")
+if problem := consultation_keys_problem(CONSULTATION_KEYS):
+    raise ConfigError(problem)
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -38,14 +48,14 @@ STORAGES = {
 }
 
 if not REDIS_URL:
-    # Without Redis, a database cache keeps rate limits shared between the workers.
+    # Without Redis, a database cache is shared between the workers (rate limits have a
+    # table of their own, willkommen/ratelimit/).
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "willkommen_cache",
         }
     }
-    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 else:
     CACHES = CACHES
     TASKS = {

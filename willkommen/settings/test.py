@@ -11,4 +11,3 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 ALLOWED_HOSTS = ["*"]
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 (VAR_DIR / "static").mkdir(exist_ok=True)
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]

@@ -19,11 +19,21 @@ from datetime import date, time, timedelta
 
 import holidays
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Max
 
-from willkommen.accounts.models import Role, StaffMember
+from willkommen import clock
+from willkommen.accounts import policy
+from willkommen.accounts.models import StaffMember
+from willkommen.booking.models import (
+    ACTIVE_APPOINTMENT_STATUSES,
+    ACTIVE_CONSULTATION_STATUSES,
+    Appointment,
+    ConsultationBooking,
+)
+from willkommen.clock import local_datetime
+from willkommen.consultations.models import Consultation
 from willkommen.organisations.models import Desk, Language, Location, OfficeService, Topic
-from willkommen.scheduling.shifts import LOCAL_ZONE, local_datetime
+from willkommen.walkins.models import Ticket
 
 from . import facts, rollups
 
@@ -33,21 +43,15 @@ INTERPRETERS = ["none"] * 5 + ["counsellor"] * 3 + ["phone", "video", "accompany
 
 
 def already_generated() -> bool:
-    from willkommen.booking.models import Appointment
-
     return Appointment.objects.filter(external_reference=GENERATED_MARK).exists()
 
 
 def generate(days: int = 365, scale: float = 1.0, seed: int = 2026, stdout=None) -> dict:
     """Create the activity and its facts; returns counts of what was created."""
-    from willkommen.booking.models import Appointment, ConsultationBooking
-    from willkommen.consultations.models import Consultation
-    from willkommen.walkins.models import Ticket
-
     rng = random.Random(seed)
     counsellors = list(
         StaffMember.objects.filter(
-            role__in=[Role.COUNSELLOR, Role.ORGANISATION_LEAD],
+            role__in=policy.COUNSELLING_ROLES,
             is_active=True,
             organisation__isnull=False,
         ).order_by("pk")
@@ -57,7 +61,7 @@ def generate(days: int = 365, scale: float = 1.0, seed: int = 2026, stdout=None)
     if not counsellors or not languages:
         return {}
     weights = [LANGUAGE_WEIGHTS.get(language.code, 1) for language in languages]
-    today = timezone.localdate()
+    today = clock.today()
     created = {"appointments": 0, "consultations": 0, "walk_ins": 0}
     for location in Location.objects.filter(is_active=True):
         services = list(OfficeService.objects.filter(office_id=location.office_id))
@@ -95,10 +99,6 @@ def _location(
     services, desks, rooms, counsellors, languages, weights, topics,
     Appointment, ConsultationBooking, Consultation, Ticket,
 ):  # fmt: skip
-    from django.db.models import Max
-
-    from willkommen.booking.models import ACTIVE_APPOINTMENT_STATUSES, ACTIVE_CONSULTATION_STATUSES
-
     # Never overlap what exists (a second run with --force, the booking demo) or what this
     # run generates: the database refuses overlapping active rows of one desk or counsellor.
     first = today - timedelta(days=days + 1)
@@ -270,7 +270,7 @@ class _TakenIntervals:
             self.add(owner, start, end)
 
     def _key(self, owner, start):
-        return owner, start.astimezone(LOCAL_ZONE).date()
+        return owner, clock.local_day(start)
 
     def add(self, owner, start, end):
         self._by_day[self._key(owner, start)].append((start, end))

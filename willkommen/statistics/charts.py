@@ -8,6 +8,7 @@ Suppressed values (``None``) are drawn as a gap and named in the description.
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 WIDTH, HEIGHT = 640, 240
 MARGIN_LEFT, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_RIGHT = 44, 36, 12, 12
@@ -53,7 +54,7 @@ def _axes(top: int) -> list[str]:
 
 def _describe(labels, values) -> str:
     return "; ".join(
-        f"{label}: {'suppressed' if value is None else value}"
+        f"{label}: {_('suppressed') if value is None else value}"
         for label, value in zip(labels, values, strict=True)
     )
 

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.utils.formats import date_format, number_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from willkommen.organisations.models import Language, Location, Organisation, Topic
+from willkommen.organisations.models import Language, Location, Organisation, Topic, language_name
 
 from . import charts, queries
 from .suppression import Cell, suppress_series, suppress_table, threshold
@@ -69,9 +69,11 @@ def _series(values: list[int], suppress: bool, limit: int) -> list[Cell]:
 
 
 def _percent(numerator, denominator) -> str:
+    """A share with one decimal in the UI language's notation: "5,5 %" in German."""
     if not denominator:
         return "–"
-    return f"{100 * numerator / denominator:.1f} %"
+    share = number_format(100 * numerator / denominator, decimal_pos=1, use_l10n=True)
+    return f"{share}\u00a0%"
 
 
 def period_keys(filters: queries.Filters) -> list[date]:
@@ -89,12 +91,14 @@ def period_keys(filters: queries.Filters) -> list[date]:
 
 
 def period_label(key: date, granularity: str) -> str:
+    """How people name a period: "KW 6/2026" (the ISO week German calendars print),
+    "Februar 2026", "02.02.2026" – not "2026-W06"."""
     if granularity == "month":
-        return key.strftime("%Y-%m")
+        return date_format(key, "YEAR_MONTH_FORMAT")
     if granularity == "week":
         year, week, _weekday = key.isocalendar()
-        return f"{year}-W{week:02d}"
-    return key.isoformat()
+        return _("Week %(week)s/%(year)s") % {"week": week, "year": year}
+    return date_format(key, "SHORT_DATE_FORMAT")
 
 
 def build(filters: queries.Filters, *, own_organisation_id: int | None = None) -> Dashboard:
@@ -202,7 +206,11 @@ def build(filters: queries.Filters, *, own_organisation_id: int | None = None) -
     org_total_cell = {org: extended[i][-1] for i, org in enumerate(org_ids)}
 
     # One-way breakdowns with a total.
-    languages = dict(Language.objects.values_list("code", "english_name"))
+    # CLDR names in the UI language ("Persisch (Farsi)" is nobody's word; "Persisch" is).
+    languages = {
+        code: language_name(code, get_language()) or english
+        for code, english in Language.objects.values_list("code", "english_name")
+    }
     locations = dict(Location.objects.values_list("id", "name"))
     for key, title, header, mapping, namer in (
         (

@@ -8,6 +8,8 @@ import time
 
 from . import activity
 
+# ``seed_demo --no-activity`` skips this module.
+GENERATES_ACTIVITY = True
 DEMO_DAYS = 365
 DEMO_SCALE = 0.25
 

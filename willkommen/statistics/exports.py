@@ -1,10 +1,12 @@
-"""CSV and XLSX exports of a dashboard: exactly the displayed (suppressed) strings."""
+"""CSV and XLSX exports of a dashboard: exactly the displayed (suppressed) strings, written
+so that no label can run as a spreadsheet formula (``willkommen.spreadsheets``)."""
 
-import csv
 import io
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+
+from willkommen.spreadsheets import csv_writer, xlsx_append
 
 from .dashboard import Dashboard
 
@@ -16,7 +18,7 @@ def _period_line(dashboard: Dashboard) -> list[str]:
 
 def to_csv(dashboard: Dashboard) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
+    writer = csv_writer(buffer, delimiter=";")
     writer.writerow(_period_line(dashboard))
     writer.writerow([dashboard.headline])
     for table in dashboard.tables:
@@ -32,14 +34,14 @@ def to_xlsx(dashboard: Dashboard) -> bytes:
     workbook = Workbook()
     summary = workbook.active
     summary.title = _("Summary")[:31]
-    summary.append(_period_line(dashboard))
-    summary.append([dashboard.headline])
+    xlsx_append(summary, _period_line(dashboard))
+    xlsx_append(summary, [dashboard.headline])
     for index, table in enumerate(dashboard.tables, start=1):
         sheet = workbook.create_sheet(f"{index:02d} {table.key}"[:31])
-        sheet.append([table.title])
-        sheet.append(table.columns)
+        xlsx_append(sheet, [table.title])
+        xlsx_append(sheet, table.columns)
         for label, cells in table.rows:
-            sheet.append([label, *[_number_or_text(cell) for cell in cells]])
+            xlsx_append(sheet, [label, *[_number_or_text(cell) for cell in cells]])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

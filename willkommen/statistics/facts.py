@@ -11,8 +11,14 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
-from willkommen.organisations.models import Topic
+from willkommen.accounts.models import StaffMember
+from willkommen.booking.models import Appointment, AppointmentStatus, ConsultationBookingStatus
+from willkommen.consultations.models import Consultation
+from willkommen.organisations.models import Location
+from willkommen.scheduling.shifts import duty_intervals
+from willkommen.walkins.models import Ticket
 
+from . import rollups
 from .models import (
     MAX_TOPIC_ID,
     AppointmentFact,
@@ -21,11 +27,24 @@ from .models import (
     StaffedMinutes,
     WalkInFact,
 )
+from .topics import forget_topic_bits, topic_bits
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
 # Office appointments that really were booked; holds, expiries and pending ones are noise.
-COUNTED_APPOINTMENT_STATUSES = ("booked", "arrived", "no_show", "completed", "cancelled")
+COUNTED_APPOINTMENT_STATUSES = (
+    AppointmentStatus.BOOKED,
+    AppointmentStatus.ARRIVED,
+    AppointmentStatus.NO_SHOW,
+    AppointmentStatus.COMPLETED,
+    AppointmentStatus.CANCELLED,
+)
+# A consultation that never got confirmed is not counted as one.
+UNCOUNTED_CONSULTATION_STATUSES = (
+    ConsultationBookingStatus.HELD,
+    ConsultationBookingStatus.PENDING_CONFIRMATION,
+    ConsultationBookingStatus.EXPIRED,
+)
 
 
 def periods(day: date) -> dict:
@@ -40,22 +59,6 @@ def local_day(moment) -> date:
     return moment.astimezone(BERLIN).date()
 
 
-_topic_bits_cache: dict[int, int] = {}
-
-
-def topic_bits() -> dict[int, int]:
-    """Topic id -> its bit in the topic masks (``Topic.statistics_bit``, at most 62).
-
-    Cached per process; ``receivers`` clears the cache when a topic is saved."""
-    if not _topic_bits_cache:
-        _topic_bits_cache.update(
-            Topic.objects.filter(statistics_bit__isnull=False).values_list("pk", "statistics_bit")
-        )
-    return _topic_bits_cache
-
-
-def forget_topic_bits(**kwargs) -> None:
-    _topic_bits_cache.clear()
 
 
 def topic_mask(topic_ids) -> int:
@@ -124,7 +127,6 @@ CONSULTATION_COLUMNS = (
 
 
 def refresh_consultation(consultation_id: int) -> None:
-    from willkommen.consultations.models import Consultation
 
     row = Consultation.objects.filter(pk=consultation_id).values(*CONSULTATION_COLUMNS).first()
     if row is None:
@@ -147,7 +149,6 @@ def refresh_consultation(consultation_id: int) -> None:
 
 
 def _refresh_rollup(previous_day, fields) -> None:
-    from . import rollups
 
     for day in {previous_day, fields["day"] if fields else None} - {None}:
         rollups.refresh_day(day)
@@ -171,7 +172,7 @@ def appointment_fact_fields(row: dict) -> dict | None:
     if row["status"] not in COUNTED_APPOINTMENT_STATUSES:
         return None
     consultation_status = row.get("consultation__status") or ""
-    if consultation_status in ("held", "pending_confirmation", "expired"):
+    if consultation_status in UNCOUNTED_CONSULTATION_STATUSES:
         consultation_status = ""
     return {
         **periods(local_day(row["start"])),
@@ -186,7 +187,6 @@ def appointment_fact_fields(row: dict) -> dict | None:
 
 
 def refresh_appointment(appointment_id: int) -> None:
-    from willkommen.booking.models import Appointment
 
     row = Appointment.objects.filter(pk=appointment_id).values(*APPOINTMENT_COLUMNS).first()
     if row is None:
@@ -238,7 +238,6 @@ def walk_in_fact_fields(row: dict, topic_ids) -> dict | None:
 
 
 def refresh_ticket(ticket_id: int) -> None:
-    from willkommen.walkins.models import Ticket
 
     row = Ticket.objects.filter(pk=ticket_id).values(*TICKET_COLUMNS).first()
     if row is None:
@@ -263,8 +262,6 @@ def refresh_ticket(ticket_id: int) -> None:
 
 def refresh_staffed_minutes(location, first_day: date, last_day: date) -> int:
     """Recompute staffed minutes per organisation and day from the duty intervals."""
-    from willkommen.accounts.models import StaffMember
-    from willkommen.scheduling.shifts import duty_intervals
 
     intervals = duty_intervals(location, first_day, last_day)
     organisation_of = dict(StaffMember.objects.values_list("id", "organisation_id"))
@@ -330,7 +327,6 @@ def _replace(fact_model, rows_with_fields) -> int:
 
 
 def rebuild_consultations() -> int:
-    from willkommen.consultations.models import Consultation
 
     through = Consultation.topics.through
     written = 0
@@ -347,7 +343,6 @@ def rebuild_consultations() -> int:
 
 
 def rebuild_appointments() -> int:
-    from willkommen.booking.models import Appointment
 
     written = 0
     for rows in _chunks(Appointment.objects.all(), APPOINTMENT_COLUMNS):
@@ -358,7 +353,6 @@ def rebuild_appointments() -> int:
 
 
 def rebuild_walk_ins() -> int:
-    from willkommen.walkins.models import Ticket
 
     through = Ticket.topics.through
     written = 0
@@ -372,7 +366,6 @@ def rebuild_walk_ins() -> int:
 
 
 def rebuild_staffed_minutes(first_day: date, last_day: date) -> int:
-    from willkommen.organisations.models import Location
 
     return sum(
         refresh_staffed_minutes(location, first_day, last_day)

@@ -3,9 +3,9 @@
 from datetime import timedelta
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from willkommen import clock
 from willkommen.forms import KernFormMixin
 from willkommen.organisations.models import Language, Location, Organisation, Topic
 
@@ -60,7 +60,7 @@ class FilterForm(KernFormMixin, forms.Form):
 
     def filters(self) -> Filters:
         """The filters from valid input, or the default (the last 365 days)."""
-        today = timezone.localdate()
+        today = clock.today()
         data = self.cleaned_data if self.is_valid() else {}
         last = data.get("last_day") or today
         first = data.get("first_day") or last - timedelta(days=364)

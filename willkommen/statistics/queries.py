@@ -14,8 +14,15 @@ from datetime import date
 
 from django.db import connection
 
-from .facts import topic_bits
-from .models import MAX_TOPIC_ID, AppointmentFact, ConsultationFact, StaffedMinutes, WalkInFact
+from .models import (
+    MAX_TOPIC_ID,
+    AppointmentFact,
+    ConsultationFact,
+    DailyCount,
+    StaffedMinutes,
+    WalkInFact,
+)
+from .topics import topic_bits
 
 GRANULARITIES = ("day", "week", "month")
 
@@ -294,8 +301,6 @@ def _rollup_where(filters: Filters, kinds, *, organisation=True):
 
 
 def consultation_counts_from_rollup(filters: Filters, topic_ids: list[int]) -> ConsultationCounts:
-    from .models import DailyCount
-
     granularity = filters.granularity if filters.granularity in GRANULARITIES else "week"
     table = DailyCount._meta.db_table
     result = ConsultationCounts(topic_ids=topic_ids)
@@ -349,8 +354,6 @@ def consultation_counts_from_rollup(filters: Filters, topic_ids: list[int]) -> C
 def appointment_figures_from_rollup(
     filters: Filters, organisation_id: int | None = None
 ) -> AppointmentFigures:
-    from .models import DailyCount
-
     where, params = _rollup_where(filters, ["appointment"], organisation=False)
     figures = AppointmentFigures()
     with connection.cursor() as cursor:
@@ -377,8 +380,6 @@ def appointment_figures_from_rollup(
 
 
 def walk_in_figures_from_rollup(filters: Filters) -> WalkInFigures:
-    from .models import DailyCount
-
     where, params = _rollup_where(filters, ["walk_in"], organisation=False)
     histogram: dict[float, int] = {}
     figures = WalkInFigures()

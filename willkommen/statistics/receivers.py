@@ -10,15 +10,14 @@ from django.db.models.signals import m2m_changed, post_save
 
 from willkommen import outbox
 
-from . import facts
+from . import topics
+from .tasks import refresh_fact
 
 
 def _refresh_after_commit(kind, pk):
     """Queues one refresh of the record's fact per transaction, with that transaction
     (``willkommen.outbox``): a booking saves its appointment, its consultation and the
     topics, and each save would otherwise queue the same task."""
-    from .tasks import refresh_fact
-
     outbox.enqueue(refresh_fact, kind, pk, dedupe_key=("fact", kind, pk))
 
 
@@ -61,7 +60,7 @@ def _model(label):
 
 def connect():
     topic = _model("organisations.Topic")
-    post_save.connect(facts.forget_topic_bits, sender=topic, dispatch_uid="stat_topic_bits")
+    post_save.connect(topics.forget_topic_bits, sender=topic, dispatch_uid="stat_topic_bits")
     consultation = _model("consultations.Consultation")
     if consultation is not None:
         post_save.connect(consultation_saved, sender=consultation, dispatch_uid="stat_consult")

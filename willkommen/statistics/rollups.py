@@ -15,8 +15,10 @@ from datetime import date
 
 from django.db import connection, transaction
 
-from .facts import topic_bits
+from willkommen.organisations.models import Topic
+
 from .models import MAX_TOPIC_ID, AppointmentFact, ConsultationFact, DailyCount, WalkInFact
+from .topics import topic_bits
 
 CONSULTATION_KINDS = ("channel", "language", "interpreter", "topic")
 
@@ -31,8 +33,6 @@ def _insert_sql(select: str) -> str:
 
 def refresh_days(first_day: date, last_day: date, topic_ids=None) -> None:
     """Recompute the rollup rows of ``first_day``..``last_day`` from the facts."""
-    from willkommen.organisations.models import Topic
-
     if topic_ids is None:
         topic_ids = list(Topic.objects.values_list("pk", flat=True))
     # Topics are counted through a bit mask keyed by Topic.statistics_bit.

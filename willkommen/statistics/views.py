@@ -11,8 +11,8 @@ from datetime import date, timedelta
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
+from willkommen import clock, inputs
 from willkommen.accounts.policy import Permission, requires
 
 from . import dashboard as dashboard_module
@@ -95,19 +95,20 @@ def _xlsx_view(organisation_scope: bool):
 
 def _month_from(value: str, today: date) -> tuple[date, str]:
     try:
-        year, month = (int(part) for part in value.split("-"))
-        return date(year, month, 1), ""
-    except (ValueError, TypeError):
+        month = inputs.parse_month(value)
+        error = ""
+    except ValueError as refused:
+        month, error = None, str(refused)
+    if month is None:
         first_of_this = today.replace(day=1)
-        error = _("Please give the month as YYYY-MM.") if value else ""
-        return (first_of_this - timedelta(days=1)).replace(day=1), error
+        month = (first_of_this - timedelta(days=1)).replace(day=1)
+    return month, error
 
 
 def _report_view(organisation_scope: bool):
     def view(request):
-        from django.utils import timezone
 
-        month, error = _month_from(request.GET.get("month", ""), timezone.localdate())
+        month, error = _month_from(request.GET.get("month", ""), clock.today())
         last = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
         filters = Filters(first_day=month, last_day=last, granularity="day")
         board = dashboard_module.build(

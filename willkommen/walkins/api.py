@@ -12,6 +12,7 @@ from ninja.security import django_auth
 
 from willkommen.accounts.policy import Permission, has_permission
 from willkommen.api_errors import ErrorOut
+from willkommen.inputs import ApiDateTime
 from willkommen.organisations.models import Language, Location, Topic
 
 from . import services
@@ -51,7 +52,7 @@ class RegisterIn(Schema):
     location_id: int
     language: str
     topics: list[str] = []
-    office_appointment_at: datetime | None = None
+    office_appointment_at: ApiDateTime | None = None
 
 
 class LocationIn(Schema):
@@ -62,7 +63,7 @@ class CallNextOut(Schema):
     kind: str  # "ticket", "booking" or "none"
     ticket: TicketOut | None = None
     booking_id: int | None = None
-    booking_start: datetime | None = None
+    booking_start: ApiDateTime | None = None
 
 
 def _out(ticket, estimate=None):
@@ -92,11 +93,6 @@ def _out(ticket, estimate=None):
 
 def _forbidden():
     return Status(403, {"code": "forbidden", "detail": _("Your role may not do this.")})
-
-
-def _refused(error):
-    status = 403 if error.code in {"not_on_duty", "not_yours"} else 409
-    return Status(status, {"code": error.code, "detail": str(error.message)})
 
 
 def _location(location_id):
@@ -168,10 +164,7 @@ def call_next(request, payload: LocationIn):
     """The next fitting ticket for the calling counsellor, or their due booked consultation."""
     if not has_permission(request.user, Permission.CALL_WALK_IN):
         return _forbidden()
-    try:
-        result = services.call_next(request.user, _location(payload.location_id))
-    except services.WalkInError as error:
-        return _refused(error)
+    result = services.call_next(request.user, _location(payload.location_id))
     if result.booking is not None:
         return Status(
             200,
@@ -208,8 +201,5 @@ def act(request, ticket_id: int, action: str):
     if not has_permission(request.user, permission):
         return _forbidden()
     ticket = _ticket(ticket_id)
-    try:
-        function(ticket, request.user)
-    except services.WalkInError as error:
-        return _refused(error)
+    function(ticket, request.user)
     return Status(200, _out(_ticket(ticket.pk)))

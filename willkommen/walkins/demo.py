@@ -12,9 +12,10 @@ from datetime import time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from willkommen.accounts import policy
 from willkommen.accounts.models import Role, StaffMember
+from willkommen.clock import LOCAL_ZONE, local_datetime
 from willkommen.organisations.models import Language, Location, Topic
-from willkommen.scheduling.shifts import LOCAL_ZONE, local_datetime
 
 from . import services
 from .models import Ticket, TicketStatus
@@ -45,7 +46,7 @@ def seed(stdout=None):
 def _speakers(code):
     return list(
         StaffMember.objects.filter(
-            role__in=[Role.COUNSELLOR, Role.ORGANISATION_LEAD],
+            role__in=policy.COUNSELLING_ROLES,
             is_active=True,
             languages__code=code,
         ).order_by("username")

@@ -5,13 +5,17 @@ buttons), every other language is found by typing into a plain ``<input list>`` 
 browser filters without JavaScript.
 """
 
+import phonenumbers
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from willkommen import clock
+from willkommen.clock import local_datetime
 from willkommen.forms import KernFormMixin
 from willkommen.organisations.models import Topic, language_name
-from willkommen.scheduling.shifts import LOCAL_ZONE, local_datetime
 
 QUICK_LANGUAGES = 8
 DATALIST_ID = "walkin-languages"
@@ -68,6 +72,21 @@ class IntakeForm(KernFormMixin, forms.Form):
         help_text=_("The ticket is paused while the person is at the office appointment."),
     )
 
+    heads_up_contact = forms.CharField(
+        label=_("Mobile number or e-mail for a heads-up"),
+        required=False,
+        max_length=120,
+        help_text=_(
+            "We send one message when two people are still ahead, so the person can wait "
+            "outside. Deleted right after, or when the ticket is closed."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "dir": "ltr"}),
+    )
+    heads_up_consent = forms.BooleanField(
+        label=_("The person agrees to get this message"),
+        required=False,
+    )
+
     def __init__(self, *args, languages, now=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.now = now or timezone.now()
@@ -95,9 +114,42 @@ class IntakeForm(KernFormMixin, forms.Form):
             if language is None:
                 self.add_error("language", _("Please choose the person's language."))
         data["language_obj"] = language
+        data["heads_up_email"], data["heads_up_phone"] = self._heads_up(data)
         appointment_time = data.get("office_appointment_time")
         data["office_appointment_at"] = None
         if appointment_time is not None:
-            day = self.now.astimezone(LOCAL_ZONE).date()
+            day = clock.local_day(self.now)
             data["office_appointment_at"] = local_datetime(day, appointment_time)
         return data
+
+    def _heads_up(self, data):
+        """(e-mail, E.164 number) of the optional heads-up; only with consent."""
+        contact = (data.get("heads_up_contact") or "").strip()
+        if not contact:
+            return "", ""
+        if not data.get("heads_up_consent"):
+            self.add_error(
+                "heads_up_consent",
+                _(
+                    "A contact may only be kept with the person's consent: tick the box or "
+                    "leave the field empty."
+                ),
+            )
+            return "", ""
+        if "@" in contact:
+            try:
+                validate_email(contact)
+            except ValidationError:
+                self.add_error("heads_up_contact", _("Please check the e-mail address."))
+                return "", ""
+            return contact, ""
+        try:
+            number = phonenumbers.parse(contact, "DE")
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
+            self.add_error(
+                "heads_up_contact", _("Please enter a mobile number or an e-mail address.")
+            )
+            return "", ""
+        return "", phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

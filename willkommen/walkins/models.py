@@ -148,3 +148,26 @@ class Ticket(models.Model):
         if self.started_at is None or self.finished_at is None:
             return None
         return self.finished_at - self.started_at
+
+
+class TicketContact(models.Model):
+    """An optional way to tell a walk-in that their turn is near, so that they need not
+    wait in a crowded room: a mobile number or an e-mail address, given only with the
+    person's consent. It is the only personal datum of the walk-in queue and lives
+    shortest: deleted as soon as the heads-up is sent or the ticket is closed, and by the
+    retention run at the latest the day after (``consultations.retention``)."""
+
+    ticket = models.OneToOneField(
+        Ticket, on_delete=models.CASCADE, related_name="contact", verbose_name=_("ticket")
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("mobile number"), max_length=20, blank=True)
+    language = models.CharField(_("language of the message"), max_length=8)
+    consent_at = models.DateTimeField(_("consent given"))
+
+    class Meta:
+        verbose_name = _("heads-up contact")
+        verbose_name_plural = _("heads-up contacts")
+
+    def __str__(self):
+        return f"{self.ticket}"

@@ -1,7 +1,8 @@
 """The rules of the walk-in queue. Views, the API and the periodic task call these.
 
 * Registering gives a short number per location and day ("A-017") and an unguessable
-  token for the public ticket page. No personal data.
+  token for the public ticket page. No personal data (an optional heads-up contact, given
+  with consent, lives apart and briefly: ``heads_up.py``).
 * ``call_next`` hands a counsellor on duty the next fitting ticket: one in a language
   they speak, topic matches first, oldest first. A booked consultation of theirs that is
   due comes before any walk-in. Two counsellors calling at the same moment never get the
@@ -25,9 +26,16 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from willkommen import clock
+from willkommen.accounts.models import StaffMember
+from willkommen.booking import assignment
+from willkommen.booking.models import ConsultationBooking, ConsultationBookingStatus
+from willkommen.clock import LOCAL_ZONE
+from willkommen.errors import DomainError
 from willkommen.organisations.models import Language, Location
-from willkommen.scheduling.shifts import LOCAL_ZONE, duty_intervals
+from willkommen.scheduling.shifts import duty_intervals
 
+from . import heads_up
 from .models import Ticket, TicketStatus
 from .signals import walk_in_consultation_finished, walk_in_consultation_started
 
@@ -49,13 +57,16 @@ MEDIAN_WINDOW = timedelta(days=30)
 DISPLAY_WINDOW = timedelta(minutes=30)
 
 
-class WalkInError(Exception):
-    """A request that cannot be carried out; ``message`` is translated, ``code`` stable."""
+class WalkInError(DomainError):
+    """A request that cannot be carried out; ``message`` is translated, ``code`` stable.
+    Mostly a stale request (the ticket moved on): 409; a counsellor acting outside their
+    duty or on another's ticket: 403."""
+
+    status = 409
+    FORBIDDEN_CODES = frozenset({"not_on_duty", "not_yours"})
 
     def __init__(self, code, message):
-        super().__init__(str(message))
-        self.code = code
-        self.message = message
+        super().__init__(message, code=code, status=403 if code in self.FORBIDDEN_CODES else None)
 
 
 def _now(now):
@@ -63,7 +74,7 @@ def _now(now):
 
 
 def local_day(moment):
-    return moment.astimezone(LOCAL_ZONE).date()
+    return clock.local_day(moment)
 
 
 # Registration ----------------------------------------------------------------------------
@@ -216,6 +227,8 @@ class CallNextResult:
 
     ticket: Ticket | None = None
     booking: object | None = None
+    # The booking had no counsellor and was given to this one by "call next".
+    claimed: bool = False
 
     @property
     def is_empty(self):
@@ -224,11 +237,7 @@ class CallNextResult:
 
 def due_booked_consultation(counsellor, location, now):
     """The counsellor's booked consultation that starts within ``BOOKING_LEAD`` or is
-    overdue today and not started, if the booking app provides them."""
-    try:
-        from willkommen.booking.models import ConsultationBooking, ConsultationBookingStatus
-    except ImportError:  # pragma: no cover - before the booking app exists
-        return None
+    overdue today and not started."""
     day_start = now.astimezone(LOCAL_ZONE).replace(hour=0, minute=0, second=0, microsecond=0)
     return (
         ConsultationBooking.objects.filter(
@@ -261,6 +270,10 @@ def call_next(counsellor, location, now=None):
     booking = due_booked_consultation(counsellor, location, now)
     if booking is not None:
         return CallNextResult(booking=booking)
+    # Booked clients still without a counsellor come before walk-ins.
+    booking = assignment.claim_due(counsellor, location, now, BOOKING_LEAD)
+    if booking is not None:
+        return CallNextResult(booking=booking, claimed=True)
     apply_holds(location, now)
     language_ids = list(counsellor.languages.values_list("pk", flat=True))
     topic_ids = list(counsellor.topics.values_list("pk", flat=True))
@@ -296,6 +309,7 @@ def _mark_called(ticket, counsellor, interval, now):
     ticket.save(
         update_fields=["status", "called_at", "last_called_at", "call_count", "called_by", "room"]
     )
+    heads_up.queue_moved(ticket)
 
 
 def _locked(ticket):
@@ -405,6 +419,7 @@ def mark_left(ticket, by, now=None):
         current.status = TicketStatus.LEFT
         current.left_at = now
         current.save(update_fields=["status", "left_at"])
+        heads_up.queue_moved(current)
     _refresh(ticket, current)
     return ticket
 
@@ -419,6 +434,7 @@ def put_on_hold(ticket, by, now=None):
         current.status = TicketStatus.ON_HOLD
         current.held_at = now
         current.save(update_fields=["status", "held_at"])
+        heads_up.queue_moved(current)
     _refresh(ticket, current)
     return ticket
 
@@ -475,8 +491,6 @@ def speakers_on_duty(location, language, now):
     }
     if not on_duty:
         return 0
-    from willkommen.accounts.models import StaffMember
-
     return StaffMember.objects.filter(pk__in=on_duty, languages=language).count()
 
 

@@ -3,8 +3,9 @@ call / start / finish buttons. Plain forms with POST/redirect/GET, so everything
 without JavaScript; the services decide, these views only translate to HTTP."""
 
 import segno
-from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,23 +14,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from willkommen.accounts.policy import Permission, has_permission, requires
+from willkommen.inputs import parse_id
 from willkommen.organisations.models import Location
 
-from . import services
+from . import heads_up, services
 from .forms import DATALIST_ID, IntakeForm
+from .heads_up import ui_language_for
 from .models import Ticket, TicketStatus
 
 SESSION_LOCATION = "walkins_location_id"
-
-# UI language of the public ticket page for a client language that is not a UI language.
-UI_LANGUAGE_FALLBACKS = {"prs": "fa", "ps": "fa", "ckb": "ar"}
-
-
-def ui_language_for(language_code):
-    supported = {code for code, _name in settings.LANGUAGES}
-    if language_code in supported:
-        return language_code
-    return UI_LANGUAGE_FALLBACKS.get(language_code, "en")
 
 
 def current_location(request):
@@ -37,8 +30,8 @@ def current_location(request):
     locations = Location.objects.filter(is_active=True)
     chosen = request.GET.get("location") or request.session.get(SESSION_LOCATION)
     location = None
-    if chosen and str(chosen).isdigit():
-        location = locations.filter(pk=int(chosen)).first()
+    if chosen and parse_id(chosen) is not None:
+        location = locations.filter(pk=parse_id(chosen)).first()
     location = location or locations.first()
     if location is not None:
         request.session[SESSION_LOCATION] = location.pk
@@ -64,13 +57,20 @@ def intake(request):
     if request.method == "POST":
         form = IntakeForm(request.POST, languages=languages, now=now)
         if form.is_valid():
-            ticket = services.register_walk_in(
-                location,
-                form.cleaned_data["language_obj"],
-                list(form.cleaned_data["topics"]),
-                form.cleaned_data["office_appointment_at"],
-                request.user,
-            )
+            with transaction.atomic():
+                ticket = services.register_walk_in(
+                    location,
+                    form.cleaned_data["language_obj"],
+                    list(form.cleaned_data["topics"]),
+                    form.cleaned_data["office_appointment_at"],
+                    request.user,
+                )
+                heads_up.remember(
+                    ticket,
+                    email=form.cleaned_data["heads_up_email"],
+                    phone=form.cleaned_data["heads_up_phone"],
+                    now=now,
+                )
             return redirect("walkins_staff:ticket", pk=ticket.pk)
     else:
         form = IntakeForm(languages=languages, now=now)
@@ -145,7 +145,8 @@ def queue(request):
 def _back(request):
     target = request.POST.get("next") or ""
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return redirect(target)
+        # Not redirect(): it would try ``target`` as a URL name first (and fail on "1").
+        return HttpResponseRedirect(target)
     return redirect("walkins_staff:queue")
 
 
@@ -160,7 +161,20 @@ def call_next(request):
     except services.WalkInError as error:
         messages.error(request, error.message)
         return _back(request)
-    if result.booking is not None:
+    if result.claimed:
+        local = timezone.localtime(result.booking.start)
+        messages.warning(
+            request,
+            _(
+                "A client booked for %(time)s (%(language)s) is waiting for a counsellor: "
+                "the consultation is yours now, see your day. No walk-in was called."
+            )
+            % {
+                "time": local.strftime("%H:%M"),
+                "language": result.booking.language.display_name,
+            },
+        )
+    elif result.booking is not None:
         local = timezone.localtime(result.booking.start)
         messages.warning(
             request,

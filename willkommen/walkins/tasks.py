@@ -9,7 +9,7 @@ from django_tasks import task
 
 from willkommen.organisations.models import Location
 
-from . import services
+from . import heads_up, services
 
 
 @task()
@@ -20,4 +20,12 @@ def apply_office_appointment_holds():
         held += location_held
         resumed += location_resumed
     closed = services.close_stale_tickets()
-    return {"held": held, "resumed": resumed, "closed": closed}
+    forgotten = heads_up.forget_contacts()
+    notified = heads_up.check_all()
+    return {
+        "held": held,
+        "resumed": resumed,
+        "closed": closed,
+        "heads_up_sent": notified,
+        "heads_up_contacts_deleted": forgotten,
+    }

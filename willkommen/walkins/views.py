@@ -16,6 +16,8 @@ from .models import Ticket, TicketStatus
 
 TICKET_POLL_SECONDS = 10
 DISPLAY_POLL_SECONDS = 5
+# The waiting-room screen shows the latest call and a few before it, large.
+DISPLAY_CALLS = 6
 
 
 @never_cache
@@ -58,7 +60,7 @@ def _rotation(request):
 def display(request, location_id):
     location = get_object_or_404(Location, pk=location_id, is_active=True)
     index, code, next_index = _rotation(request)
-    called = services.recently_called(location, timezone.now())
+    called = services.recently_called(location, timezone.now(), limit=DISPLAY_CALLS)
     with translation.override(code):
         # The headings are rendered in the rotating language; the page chrome stays in the
         # visitor's language.

@@ -7,7 +7,7 @@ lengths that overlap were kept apart by the row lock and re-check in
 path that writes these rows, and let the booking skip the lock and re-check on PostgreSQL.
 Half-open ranges (``[)``): an appointment ending at 9:30 and one starting at 9:30 do not
 overlap. SQLite has no exclusion constraints; there one writing transaction runs at a time
-and the re-check under it keeps the guarantee (see ``services._place_on_desk``).
+and the re-check under it keeps the guarantee (see ``placement.place_on_desk``).
 
 Needs the ``btree_gist`` extension (for ``=`` on the id inside a GiST index); it is a
 trusted extension, so a database owner without superuser rights may create it.

@@ -1,4 +1,5 @@
-"""Deletes personal data that is due (see willkommen.consultations.retention)."""
+"""Deletes personal data that is due (see willkommen.consultations.retention); the dry run
+lists every rule with its table and what it would delete."""
 
 from django.core.management.base import BaseCommand
 
@@ -7,7 +8,10 @@ from willkommen.consultations.tasks import apply_retention_task
 
 
 class Command(BaseCommand):
-    help = "Delete client contact data, notes and client records that are due."
+    help = (
+        "Delete what links a person to counselling once it is due: contact data, notes, "
+        "client records, past appointments, idempotency records, task results, sessions."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(

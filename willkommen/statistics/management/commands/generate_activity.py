@@ -1,5 +1,6 @@
 """manage.py generate_activity --days 365 [--scale N]: a realistic year of demo activity."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from willkommen.statistics import activity
@@ -17,6 +18,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if not getattr(settings, "WILLKOMMEN_DEMO_DATA_ALLOWED", True):
+            raise CommandError(
+                "generate_activity refuses to run with the production settings: it invents "
+                "appointments and consultations"
+            )
         if options["days"] < 1 or options["days"] > 3660 or options["scale"] <= 0:
             raise CommandError("--days must be 1..3660 and --scale positive.")
         if activity.already_generated() and not options["force"]:

@@ -7,8 +7,8 @@ be recomputed, and they hold nothing personal.
 from datetime import date, timedelta
 
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
+from willkommen import clock
 from willkommen.statistics import facts, rollups
 
 
@@ -24,7 +24,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        today = timezone.localdate()
+        today = clock.today()
         first_day: date = today - timedelta(days=options["staffed_days"])
         counts = {
             "consultations": facts.rebuild_consultations(),
