@@ -165,6 +165,9 @@ EXPECTED_ACCESS = {
     "statistics_staff:export_csv": {COORD},
     "statistics_staff:organisation_dashboard": {LEAD},
     "accounts:staff_changes": {LEAD, OP},
+    # The fair release's rounds: the city's coordination only, never the office.
+    "release_staff:rounds": {COORD},
+    "release_staff:round": {COORD},
 }
 PATTERNS = {name: pattern for _route, name, pattern in STAFF_URLS}
 

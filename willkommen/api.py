@@ -18,6 +18,7 @@ from willkommen.booking.api.serialisers import install_refusal_handlers
 from willkommen.consultations.api import router as consultations_router
 from willkommen.directory.api import router as directory_router
 from willkommen.inputs import InputParser
+from willkommen.release.api import router as release_router
 from willkommen.scheduling.api import router as scheduling_router
 from willkommen.statistics.api import router as statistics_router
 from willkommen.walkins.api import router as walkins_router
@@ -56,6 +57,7 @@ for router in (
     office_appointments_router,
     office_calendar_router,
     walkins_router,
+    release_router,
     consultations_router,
     directory_router,
     statistics_router,

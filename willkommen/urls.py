@@ -6,7 +6,7 @@ from willkommen.api import api, api_not_found
 from willkommen.observability.metrics import metrics, welcome_service_metrics
 from willkommen.pages.views import healthz
 
-STAFF_APPS = ["scheduling", "booking", "walkins", "consultations", "directory", "statistics"]
+STAFF_APPS = ["scheduling", "booking", "release", "walkins", "consultations", "directory", "statistics"]
 
 urlpatterns = [
     path("", include("willkommen.pages.urls")),
@@ -20,6 +20,7 @@ urlpatterns = [
     path("staff/", include("willkommen.accounts.urls")),
     path("book/", include("willkommen.booking.urls")),
     path("ticket/", include("willkommen.walkins.urls")),
+    path("release/", include("willkommen.release.urls")),
     path("offers/", include("willkommen.directory.urls")),
     path("scheduling/", include("willkommen.scheduling.urls")),
     path("consultations/", include("willkommen.consultations.urls")),

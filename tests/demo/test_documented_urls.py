@@ -28,6 +28,7 @@ from willkommen.booking.tokens import make_confirm_token, make_manage_token
 from willkommen.consultations.models import Consultation
 from willkommen.directory.models import Offer
 from willkommen.organisations.models import Location
+from willkommen.release.models import ReleaseRound
 from willkommen.settings import demo as demo_settings
 from willkommen.urls import STAFF_APPS
 from willkommen.walkins.models import Ticket
@@ -106,6 +107,8 @@ def fillers():
         ("/api/v1/availability?", "…&"): "",
         ("/api/v1/office-appointments/", "{reference}"): "DEMO-REFERENCE-1",
         ("/api/v1/office-calendar/appointments/", "{id}"): str(appointment.pk),
+        ("/release/", "<round>"): str(ReleaseRound.objects.first().pk),
+        ("/api/v1/release/rounds/", "<round>"): str(ReleaseRound.objects.first().pk),
     }
 
 

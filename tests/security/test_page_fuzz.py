@@ -24,6 +24,7 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.urls.resolvers import RoutePattern
+from django.utils import timezone
 from hypothesis import strategies as st
 
 from tests.booking.web.office import build_office
@@ -33,6 +34,8 @@ from willkommen.accounts.models import Role
 from willkommen.booking import services as booking_services
 from willkommen.booking.models import Appointment
 from willkommen.directory.models import Offer
+from willkommen.release import requests as release_requests
+from willkommen.release.models import ReleaseRound
 from willkommen.walkins.models import Ticket
 
 from .page_fuzz import discover, page_inputs, send
@@ -91,6 +94,12 @@ def public_samples(world):
         "walkins:display": {"location_id": world["office"].location.pk},
         "walkins:ticket": {"token": world["ticket"].public_token},
         "directory:detail": {"pk": world["offer"].pk},
+        "release:round": {"round_id": world["round"].pk},
+        "release:request": {"round_id": world["round"].pk},
+        **{
+            f"release:{name}": {"number": world["release_request"].number}
+            for name in ("status", "confirm", "withdraw")
+        },
     }
 
 
@@ -120,13 +129,36 @@ def world(organisations, make_staff, staff):
     ticket_pk = SAMPLE_KWARGS["walkins_staff:ticket"](staff)["pk"]
     offer_pk = SAMPLE_KWARGS["directory_staff:edit"](staff)["pk"]
     Offer.objects.filter(pk=offer_pk).update(is_active=True)
+    release_round = open_release_round(office)
+    release_request, _token = release_requests.submit(
+        release_round, service_id=office.service.pk, name="Omar", email="omar@example.org"
+    )
     return {
+        "round": release_round,
+        "release_request": release_request,
         "office": office,
         "appointment": Appointment.objects.get(code=result.appointment.code),
         "token": result.manage_token,
         "ticket": Ticket.objects.get(pk=ticket_pk),
         "offer": Offer.objects.get(pk=offer_pk),
     }
+
+
+def open_release_round(office):
+    """An open round two weeks after the office's day (so the day itself stays bookable)."""
+    now = timezone.now()
+    first_day = office.day + timedelta(days=14)
+    release_round = ReleaseRound.objects.create(
+        location=office.location,
+        first_day=first_day,
+        last_day=first_day,
+        opens_at=now - timedelta(hours=1),
+        closes_at=now + timedelta(days=1),
+        draw_at=now + timedelta(days=2),
+    )
+    release_round.services.set([office.service])
+    release_round.desks.set([office.desk])
+    return release_round
 
 
 def browser_for(role, staff, world):

@@ -47,6 +47,7 @@ from willkommen.scheduling.intervals import (
     wall_window_utc,
 )
 
+from . import pools
 from .occupancy import occupied_desk_intervals
 
 
@@ -137,6 +138,7 @@ def slots_at_location(
     range_start = utc(days[0], datetime.min.time())
     range_end = utc(days[-1] + timedelta(days=1), datetime.min.time())
     busy = occupied_desk_intervals(desk_ids, range_start, range_end, now, exclude_appointment_id)
+    withheld = pools.withheld_desk_days(desk_ids, days[0], days[-1], now)
     counsellors = None
     if with_consultation:
         counsellors = DutyIndex(location, days[0], days[-1], closed, language, interpreter)
@@ -156,17 +158,12 @@ def slots_at_location(
         desks_at = defaultdict(list)  # start -> desk ids free then
         computed = {}  # free intervals -> starts, shared by desks without bookings
         for desk_id in desk_ids:
+            if (desk_id, day) in withheld:
+                continue
             free = tuple(subtract(open_intervals, busy.get((desk_id, day), ())))
             starts = computed.get(free)
             if starts is None:
-                starts = []
-                for free_start, free_end in free:
-                    slot_start = free_start
-                    while slot_start + duration <= free_end:
-                        if slot_start >= earliest:
-                            starts.append(slot_start)
-                        slot_start += duration
-                computed[free] = starts
+                starts = computed[free] = grid_starts(free, duration, earliest)
             for start in starts:
                 desks_at[start].append(desk_id)
         for start in sorted(desks_at):
@@ -189,6 +186,47 @@ def slots_at_location(
                 )
             )
     return slots
+
+
+def grid_starts(free, duration: int, earliest: int) -> list[int]:
+    """The slot starts within ``free`` (intervals in seconds since 1970): each free stretch
+    from its beginning, one ``duration`` after the other, none before ``earliest``."""
+    starts = []
+    for free_start, free_end in free:
+        slot_start = free_start
+        while slot_start + duration <= free_end:
+            if slot_start >= earliest:
+                starts.append(slot_start)
+            slot_start += duration
+    return starts
+
+
+def free_desk_time(location, desk_ids, first_day: date, last_day: date, now):
+    """Free time per (desk, local day) in seconds since 1970: opening hours minus closed
+    days and the desks' appointments, *including* time withheld for a release round — what
+    that round's draw gives out (``willkommen.release.draw``)."""
+    closed = closed_days(location, first_day, last_day)
+    opening = opening_by_weekday(location)
+    days = [
+        day
+        for day in each_day(first_day, last_day)
+        if day not in closed and opening[day.weekday()]
+    ]
+    if not days or not desk_ids:
+        return {}
+    range_start = utc(days[0], datetime.min.time())
+    range_end = utc(days[-1] + timedelta(days=1), datetime.min.time())
+    busy = occupied_desk_intervals(desk_ids, range_start, range_end, now, None)
+    free = {}
+    for day in days:
+        open_intervals = merge(
+            (epoch(piece_start), epoch(piece_end))
+            for opens, closes in opening[day.weekday()]
+            for piece_start, piece_end in wall_window_utc(day, opens, closes)
+        )
+        for desk_id in desk_ids:
+            free[(desk_id, day)] = list(subtract(open_intervals, busy.get((desk_id, day), ())))
+    return free
 
 
 def slot_at(service, start: datetime, *, now=None, **kwargs) -> OfficeSlot | None:

@@ -28,6 +28,7 @@ from .consultation_time import (
     consultation_of,
     new_consultation,
     offered_consultation,
+    offered_consultation_or_none,
 )
 from .errors import (
     ConsultationUnavailable,
@@ -53,6 +54,7 @@ from .models import (
     Appointment,
     AppointmentStatus,
     ConsultationBooking,
+    ConsultationBookingStatus,
 )
 from .office_errors import ManualEntryNotAllowed
 from .tokens import make_confirm_token, make_manage_token
@@ -317,3 +319,63 @@ def add_consultation_to_external(
         )
         CONSULTATION_FIELD.set_cached_value(appointment, consultation)
         return announce(appointment, now)
+
+
+def book_allocated(
+    service,
+    location,
+    desk_id,
+    start: datetime,
+    end: datetime,
+    *,
+    name,
+    email,
+    phone,
+    language,
+    consultation: ConsultationRequest | None,
+    now,
+) -> Appointment:
+    """A slot a release round's draw gave (``willkommen.release``): booked at once — the
+    contact was confirmed with the request — on the desk the draw chose, under
+    ``placement``'s guard (SlotUnavailable if the desk was taken after all). Its
+    consultation gets the time the public answer offers around it, or none: the draw's
+    office outcome never depends on a consultation. Runs inside the draw's transaction;
+    the draw tells the client itself, so no booking signal is sent."""
+    consultation_language, topics = check_consultation_request(consultation)
+    option = None
+    if consultation is not None:
+        option = offered_consultation_or_none(location, start, end, consultation, now)
+    appointment = placement.place_on_desk(
+        [desk_id],
+        start,
+        end,
+        now,
+        lambda chosen_desk: Appointment.objects.create(
+            location=location,
+            service=service,
+            desk_id=chosen_desk,
+            start=start,
+            end=end,
+            status=AppointmentStatus.BOOKED,
+            confirmed_at=now,
+            name=name,
+            email=email,
+            contact_key=email_identity(email),
+            phone=phone,
+            language=(language or "de")[:8],
+        ),
+    )
+    booked_consultation = None
+    if option is not None:
+        booked_consultation = new_consultation(
+            appointment,
+            option,
+            consultation_language,
+            topics,
+            consultation.interpreter,
+            ConsultationBookingStatus.BOOKED,
+            now,
+            now,
+        )
+    CONSULTATION_FIELD.set_cached_value(appointment, booked_consultation)
+    return appointment

@@ -16,7 +16,13 @@ carries a consultation (docs/security.md); nothing is held before a contact is g
 bad input changes nothing.
 """
 
-from .bookings import BookingResult, add_consultation_to_external, book, check_choice
+from .bookings import (
+    BookingResult,
+    add_consultation_to_external,
+    book,
+    book_allocated,
+    check_choice,
+)
 from .changes import (
     cancel_booking,
     cancel_consultation,
@@ -76,6 +82,7 @@ __all__ = [
     "UnknownTopic",
     "add_consultation_to_external",
     "book",
+    "book_allocated",
     "cancel_booking",
     "cancel_consultation",
     "check_choice",

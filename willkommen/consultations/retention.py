@@ -262,6 +262,15 @@ def due_held_appointments(limits):
     return HeldAppointment.objects.filter(end__lt=limits.contact)
 
 
+def due_release_requests(limits):
+    """Requests of release rounds whose pool days ended a contact period ago: name, contact
+    and consultation wish (CASCADE). The round's figures stay (statistics)."""
+    ReleaseRequest = _model("release.ReleaseRequest")
+    if ReleaseRequest is None:
+        return None
+    return ReleaseRequest.objects.filter(round__last_day__lt=limits.contact.date())
+
+
 def due_walk_in_contacts(limits):
     TicketContact = _model("walkins.TicketContact")
     if TicketContact is None:
@@ -344,6 +353,12 @@ RULES = (
         "appointments held in partner systems, past",
         ("officesystems.HeldAppointment",),
         due_held_appointments,
+        delete_all,
+    ),
+    Rule(
+        "fair release requests of past rounds",
+        ("release.ReleaseRequest", "release.ConsultationWish", "release.UsedConfirmation"),
+        due_release_requests,
         delete_all,
     ),
     Rule(

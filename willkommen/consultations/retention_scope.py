@@ -51,4 +51,7 @@ NOT_LINKING = {
     "statistics.WalkInFact": FIGURES,
     "statistics.StaffedMinutes": FIGURES,
     "statistics.DailyCount": FIGURES,
+    "statistics.ReleaseRoundFact": FIGURES,
+    "release.ReleaseRound": "a release round's pool, times and seed: configuration and "
+    "public figures, nobody's request",
 }

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "willkommen.officesystems",
     "willkommen.booking",
     "willkommen.walkins",
+    "willkommen.release",
     "willkommen.consultations",
     "willkommen.directory",
     "willkommen.statistics",

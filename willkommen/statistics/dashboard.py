@@ -455,4 +455,37 @@ def build(filters: queries.Filters, *, own_organisation_id: int | None = None) -
             note=_("Walk-in figures cover the whole location, whoever held the consultation."),
         )
     )
+    tables.append(release_table(filters, locations))
     return dashboard
+
+
+def release_table(filters: queries.Filters, locations: dict) -> Table:
+    """The fair release's drawn rounds in the period (public figures: no suppression)."""
+    rows = []
+    for fact in queries.release_round_facts(filters):
+        drawn_on = date_format(fact.day, "SHORT_DATE_FORMAT")
+        rows.append(
+            (
+                f"{locations.get(fact.location_id, '?')} · {drawn_on}",
+                [
+                    str(fact.slots),
+                    str(fact.confirmed_requests),
+                    f"{fact.confirmed_requests / fact.slots:.1f}" if fact.slots else "–",
+                    _percent(fact.allocated, fact.confirmed_requests),
+                    _percent(fact.repeat_requesters, fact.confirmed_requests),
+                ],
+            )
+        )
+    return Table(
+        "release_rounds",
+        _("Appointment draws"),
+        [
+            _("Round (draw)"),
+            _("Appointments in the draw"),
+            _("Confirmed requests"),
+            _("Requests per appointment"),
+            _("Share of requests given an appointment"),
+            _("Share of requesters who had asked before"),
+        ],
+        rows,
+    )

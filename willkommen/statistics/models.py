@@ -171,3 +171,24 @@ class DailyCount(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.kind} {self.key}: {self.count}"
+
+
+class ReleaseRoundFact(FactPeriodMixin):
+    """One drawn round of the fair release (``day``: the draw's local day). Counts only,
+    kept after the round's requests are deleted; never split by consultation."""
+
+    source_id = models.BigIntegerField(_("source round"), unique=True)
+    location = models.ForeignKey(
+        "organisations.Location", on_delete=models.PROTECT, related_name="+"
+    )
+    slots = models.PositiveIntegerField(_("appointments in the draw"))
+    confirmed_requests = models.PositiveIntegerField(_("confirmed requests"))
+    allocated = models.PositiveIntegerField(_("appointments given"))
+    repeat_requesters = models.PositiveIntegerField(_("requesters who had asked before"))
+
+    class Meta:
+        verbose_name = _("release round fact")
+        verbose_name_plural = _("release round facts")
+
+    def __str__(self):
+        return f"{self.day} round {self.source_id}"

@@ -19,6 +19,7 @@ from .models import (
     AppointmentFact,
     ConsultationFact,
     DailyCount,
+    ReleaseRoundFact,
     StaffedMinutes,
     WalkInFact,
 )
@@ -422,3 +423,11 @@ def histogram_percentile(histogram: dict[float, int], fraction: float) -> float 
     lower = value_at(lower_index)
     upper = value_at(min(lower_index + 1, total - 1))
     return lower + (upper - lower) * (position - lower_index)
+
+
+def release_round_facts(filters: Filters):
+    """Drawn rounds of the fair release in the period (and location)."""
+    facts = ReleaseRoundFact.objects.filter(day__gte=filters.first_day, day__lte=filters.last_day)
+    if filters.location_id:
+        facts = facts.filter(location_id=filters.location_id)
+    return facts.order_by("day", "source_id")

@@ -9,6 +9,7 @@ from django.apps import apps
 from django.db.models.signals import m2m_changed, post_save
 
 from willkommen import outbox
+from willkommen.release import signals as release_signals
 
 from . import topics
 from .tasks import refresh_fact
@@ -51,6 +52,10 @@ def ticket_topics_changed(sender, instance, action, reverse=False, **kwargs):
         _refresh_after_commit("ticket", instance.pk)
 
 
+def release_round_drawn(sender, release_round, **kwargs):
+    _refresh_after_commit("release_round", release_round.pk)
+
+
 def _model(label):
     try:
         return apps.get_model(label)
@@ -59,6 +64,7 @@ def _model(label):
 
 
 def connect():
+    release_signals.round_drawn.connect(release_round_drawn, dispatch_uid="stat_release_round")
     topic = _model("organisations.Topic")
     post_save.connect(topics.forget_topic_bits, sender=topic, dispatch_uid="stat_topic_bits")
     consultation = _model("consultations.Consultation")

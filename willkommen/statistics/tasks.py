@@ -7,12 +7,13 @@ saves of one record converges on its final state.
 
 from django_tasks import task
 
-from . import facts
+from . import facts, release_facts
 
 REFRESHERS = {
     "consultation": facts.refresh_consultation,
     "appointment": facts.refresh_appointment,
     "ticket": facts.refresh_ticket,
+    "release_round": release_facts.refresh_release_round,
 }
 
 
