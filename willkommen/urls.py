@@ -6,7 +6,15 @@ from willkommen.api import api, api_not_found
 from willkommen.observability.metrics import metrics, welcome_service_metrics
 from willkommen.pages.views import healthz
 
-STAFF_APPS = ["scheduling", "booking", "release", "walkins", "consultations", "directory", "statistics"]
+STAFF_APPS = [
+    "scheduling",
+    "booking",
+    "release",
+    "walkins",
+    "consultations",
+    "directory",
+    "statistics",
+]
 
 urlpatterns = [
     path("", include("willkommen.pages.urls")),

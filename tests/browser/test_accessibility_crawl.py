@@ -41,6 +41,11 @@ from willkommen.accounts.models import Role
 from willkommen.booking.models import Appointment
 from willkommen.booking.tokens import make_confirm_token, make_manage_token
 from willkommen.organisations.models import Language
+from willkommen.release import requests as release_requests
+from willkommen.release.draw import run_draw
+from willkommen.release.models import ReleaseRound
+from willkommen.release.tokens import make_confirm_token as make_release_confirm_token
+from willkommen.release.tokens import make_status_token as make_release_status_token
 from willkommen.walkins import services as walkins
 
 from .conftest import DESKTOP, login
@@ -163,6 +168,7 @@ FORMS_SENT_EMPTY = {
     "booking:external",
     "booking:office_appointment",
     "directory_staff:create",
+    "release:request",
     "walkins_staff:intake",
 }
 
@@ -185,6 +191,11 @@ def _token_url(name, appointment, token_maker=make_manage_token, query=""):
 
 def _legal(name):
     return lambda world: [reverse(name)]
+
+
+def _release_status(request, query=""):
+    url = reverse("release:status", kwargs={"number": request.number})
+    return f"{url}?token={make_release_status_token(request)}{query}"
 
 
 # URL name -> the paths to check, built from the objects of ``public_world``; a path that
@@ -227,6 +238,30 @@ PUBLIC_PAGES = {
         reverse("directory:search") + "?q=Mieterverein",
     ],
     "directory:detail": lambda world: [reverse("directory:detail", kwargs={"pk": world.offer.pk})],
+    "release:rounds": _legal("release:rounds"),
+    "release:round": lambda world: [
+        # Before the draw (the seed's hash) and after it (the seed, the numbers in draw order).
+        reverse("release:round", kwargs={"round_id": world.release.open_round.pk}),
+        reverse("release:round", kwargs={"round_id": world.release.drawn_round.pk}),
+        (reverse("release:round", kwargs={"round_id": 999999}), 404),
+    ],
+    "release:request": lambda world: [
+        reverse("release:request", kwargs={"round_id": world.release.open_round.pk})
+    ],
+    "release:confirm": lambda world: [
+        reverse("release:confirm", kwargs={"number": world.release.unconfirmed.number})
+        + f"?token={make_release_confirm_token(world.release.unconfirmed)}"
+    ],
+    "release:status": lambda world: [
+        _release_status(world.release.unconfirmed, "&new=1"),
+        _release_status(world.release.confirmed),
+        _release_status(world.release.drawn),
+        # A tampered link: the "invalid link" page.
+        (
+            reverse("release:status", kwargs={"number": world.release.drawn.number}) + "?token=x",
+            404,
+        ),
+    ],
 }
 
 # Walked by ``walk_the_booking_flow`` through the real forms (they need session state).
@@ -244,6 +279,8 @@ NOT_PAGES = {
     "booking:lost_link_sent": "only after a request in the same session (else a redirect "
     "to the form); checked by tests/browser/test_links_and_guard_rails.py",
     "booking:calendar": "an .ics file",
+    "release:withdraw": "POST only: the status page's button (pressed by "
+    "tests/browser/test_release.py)",
     "accounts:logout": "POST only: the log-out button",
     "accounts:oidc_login": "a redirect to the city's identity provider, not a page",
     "accounts:oidc_callback": "the identity provider's redirect back, not a page",
@@ -285,6 +322,15 @@ def test_what_is_no_page_shows_no_page(db):
 
 
 @dataclass
+class ReleaseWorld:
+    open_round: object
+    drawn_round: object
+    unconfirmed: object
+    confirmed: object
+    drawn: object
+
+
+@dataclass
 class World:
     location: object
     service: object
@@ -292,6 +338,59 @@ class World:
     ticket: object
     offer: object
     day: str
+    release: ReleaseWorld
+
+
+def release_round(office, opens_at):
+    """A round over the day a week after the office's day (the booking pages of the crawl
+    keep the office's day), its window open for an hour from ``opens_at``."""
+    day = office.day + timedelta(days=7)
+    created = ReleaseRound.objects.create(
+        location=office.location,
+        first_day=day,
+        last_day=day,
+        opens_at=opens_at,
+        closes_at=opens_at + timedelta(hours=1),
+        draw_at=opens_at + timedelta(hours=2),
+    )
+    created.services.set([office.service])
+    created.desks.set([office.desk])
+    return created
+
+
+def release_request(office, in_round, email, now, confirmed=True):
+    request, _token = release_requests.submit(
+        in_round,
+        service_id=office.service.pk,
+        name="Amal Haddad",
+        email=email,
+        language="ar",
+        strict=False,
+        now=now,
+    )
+    if confirmed:
+        release_requests.confirm(request.number, make_release_confirm_token(request), now=now)
+    return request
+
+
+def release_world(office):
+    """A round open now (an unconfirmed and a confirmed request) and one drawn."""
+    now = timezone.now()
+    open_round = release_round(office, now - timedelta(minutes=30))
+    earlier = now - timedelta(hours=4)
+    drawn_round = release_round(office, earlier)
+    drawn = release_request(office, drawn_round, "drawn@example.org", earlier)
+    release_request(office, drawn_round, "also-drawn@example.org", earlier)
+    run_draw(drawn_round.pk, now=now)
+    drawn.refresh_from_db()
+    assert drawn.appointment is not None
+    return ReleaseWorld(
+        open_round=open_round,
+        drawn_round=drawn_round,
+        unconfirmed=release_request(office, open_round, "new@example.org", now, confirmed=False),
+        confirmed=release_request(office, open_round, "confirmed@example.org", now),
+        drawn=drawn,
+    )
 
 
 def public_world(office, booked):
@@ -305,6 +404,7 @@ def public_world(office, booked):
         ticket=ticket,
         offer=offer,
         day=office.day.isoformat(),
+        release=release_world(office),
     )
 
 

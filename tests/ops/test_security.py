@@ -143,6 +143,12 @@ API_WRITES = {
     ("post", "/api/v1/office-appointments"): "partner API key (403 without) + idempotency",
     ("patch", "/api/v1/office-appointments/{reference}"): "partner API key + idempotency",
     ("delete", "/api/v1/office-appointments/{reference}"): "partner API key + idempotency",
+    ("post", "/api/v1/release/rounds/{round_id}/requests"): "captcha or API key + rate limits "
+    "per address and contact; counts only once confirmed through the contact",
+    ("post", "/api/v1/release/requests/{number}/confirm"): "signed confirmation token bound "
+    "to the request number (unguessable), used once",
+    ("post", "/api/v1/release/requests/{number}/withdraw"): "signed status token bound to the "
+    "request number (unguessable)",
 }
 
 

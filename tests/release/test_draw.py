@@ -27,7 +27,7 @@ from willkommen.release.errors import (
     NameLocked,
     WindowClosed,
 )
-from willkommen.release.models import Leftover, ReleaseRequest, RequestStatus
+from willkommen.release.models import Leftover, ReleaseRequest, ReleaseRound, RequestStatus
 from willkommen.release.tasks import notify_outcomes
 from willkommen.release.verify import public_order
 
@@ -141,16 +141,25 @@ def test_draw_books_winners_once_and_verifies(office):
     assert "verified" in out.getvalue()
 
 
-def test_verify_draw_notices_a_tampered_allocation(office):
+def test_verify_draw_notices_a_changed_seed_or_allocation(office):
     now = timezone.now()
     release_round = make_round(office, now=now)
     for index in range(3):
         request_and_confirm(release_round, f"Person {index}", f"p{index}@example.org", now)
     draw.run_draw(release_round.pk, now=draw_time(release_round))
+    call_command("verify_draw", str(release_round.pk), stdout=io.StringIO())
     release_round.refresh_from_db()
-    release_round.seed = "0" * 64
-    release_round.save()
-    with pytest.raises(CommandError):
+    published = release_round.seed
+    # Another seed than the one whose hash was published.
+    ReleaseRound.objects.filter(pk=release_round.pk).update(seed="0" * 64)
+    with pytest.raises(CommandError, match="SHA-256"):
+        call_command("verify_draw", str(release_round.pk), stdout=io.StringIO())
+    # A recorded allocation that the seed does not give.
+    data = release_round.draw_input
+    number, desk, start, end = data["allocations"][0]
+    data["allocations"][0] = [number, desk, start + 3600, end + 3600]
+    ReleaseRound.objects.filter(pk=release_round.pk).update(seed=published, draw_input=data)
+    with pytest.raises(CommandError, match="allocation differs"):
         call_command("verify_draw", str(release_round.pk), stdout=io.StringIO())
 
 

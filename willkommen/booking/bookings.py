@@ -15,6 +15,7 @@ from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from willkommen import clock
 from willkommen.officesystems.config import manual_entry_allowed
 from willkommen.scheduling.calendar import (
     location_by_id,
@@ -48,6 +49,7 @@ from .inputs import (
     engine_kwargs,
     first_location,
     get_bookable_service,
+    interpreter_language,
     normalise_contact,
 )
 from .models import (
@@ -379,3 +381,90 @@ def book_allocated(
         )
     CONSULTATION_FIELD.set_cached_value(appointment, booked_consultation)
     return appointment
+
+
+@dataclass(frozen=True)
+class AllocatedSlot:
+    """One slot a draw gave, with whom it is for (``book_allocated_many``)."""
+
+    service_id: int
+    desk_id: int
+    start: datetime
+    end: datetime
+    name: str
+    email: str
+    phone: str
+    language: str
+    consultation: ConsultationRequest | None = None
+
+
+def book_allocated_many(location, slots: list[AllocatedSlot], now) -> list[Appointment]:
+    """All the slots of a draw at once (``willkommen.release.draw``): the appointments and
+    the consultations written in bulk, inside the draw's transaction. The guard is the
+    database's, as for every booking: PostgreSQL's exclusion and unique constraints refuse
+    an overlap and the whole draw is rolled back (IntegrityError); SQLite's draw holds the
+    database's only write lock from reading the free time to the commit. Each consultation
+    gets the time the public answer offers around its appointment; counsellors are given
+    afterwards, privately, by the task that gives waiting consultations a counsellor
+    (``counsellor_time_freed``). No booking signal is sent: the draw tells the clients."""
+    appointments = Appointment.objects.bulk_create(
+        [
+            Appointment(
+                location=location,
+                service_id=slot.service_id,
+                desk_id=slot.desk_id,
+                start=slot.start,
+                end=slot.end,
+                status=AppointmentStatus.BOOKED,
+                confirmed_at=now,
+                name=slot.name,
+                email=slot.email,
+                contact_key=email_identity(slot.email),
+                phone=slot.phone,
+                language=(slot.language or "de")[:8],
+            )
+            for slot in slots
+        ],
+        batch_size=1000,
+    )
+    checked = {}
+    consultations, topics_of = [], []
+    for appointment, slot in zip(appointments, slots, strict=True):
+        if slot.consultation is None:
+            continue
+        key = (slot.consultation.language_code, tuple(sorted(slot.consultation.topic_slugs)))
+        if key not in checked:
+            checked[key] = check_consultation_request(slot.consultation)
+        language, topics = checked[key]
+        option = offered_consultation_or_none(
+            location, slot.start, slot.end, slot.consultation, now
+        )
+        if option is None:
+            continue
+        consultations.append(
+            ConsultationBooking(
+                appointment=appointment,
+                counsellor=None,
+                start=option.start,
+                end=option.end,
+                position=option.position,
+                language=language or interpreter_language(),
+                interpreter=slot.consultation.interpreter,
+                status=ConsultationBookingStatus.BOOKED,
+                confirmed_at=now,
+            )
+        )
+        topics_of.append(topics)
+    ConsultationBooking.objects.bulk_create(consultations, batch_size=1000)
+    through = ConsultationBooking.topics.through
+    through.objects.bulk_create(
+        [
+            through(consultationbooking_id=booking.pk, topic_id=topic.pk)
+            for booking, topics in zip(consultations, topics_of, strict=True)
+            for topic in topics
+        ],
+        batch_size=1000,
+    )
+    for day in sorted({clock.local_day(booking.start) for booking in consultations}):
+        signals.send(signals.counsellor_time_freed, location_id=location.pk, day=day)
+    return appointments

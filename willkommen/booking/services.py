@@ -17,10 +17,12 @@ bad input changes nothing.
 """
 
 from .bookings import (
+    AllocatedSlot,
     BookingResult,
     add_consultation_to_external,
     book,
     book_allocated,
+    book_allocated_many,
     check_choice,
 )
 from .changes import (
@@ -64,6 +66,7 @@ from .inputs import (
 )
 
 __all__ = [
+    "AllocatedSlot",
     "BookingError",
     "BookingResult",
     "CaptchaInvalid",
@@ -83,6 +86,7 @@ __all__ = [
     "add_consultation_to_external",
     "book",
     "book_allocated",
+    "book_allocated_many",
     "cancel_booking",
     "cancel_consultation",
     "check_choice",

@@ -21,6 +21,7 @@ from willkommen.booking.api.schemas import ConsultationIn
 from willkommen.booking.api.serialisers import consultation_request
 from willkommen.booking.errors import CaptchaInvalid
 from willkommen.client_address import client_ip
+from willkommen.inputs import ApiDate, ApiDateTime
 
 from . import public, requests, rounds
 from .errors import RoundInvalid
@@ -53,7 +54,7 @@ class RoundOut(Schema):
 
 class RequestIn(Schema):
     service: int
-    days: list[date] = Field(default_factory=list, description="acceptable days; empty: any")
+    days: list[ApiDate] = Field(default_factory=list, description="acceptable days; empty: any")
     day_parts: list[str] = Field(
         default_factory=list, description="morning and/or afternoon; empty: any"
     )
@@ -83,11 +84,11 @@ class RoundIn(Schema):
     location: int
     services: list[int]
     desks: list[int]
-    first_day: date
-    last_day: date
-    opens_at: datetime
-    closes_at: datetime
-    draw_at: datetime
+    first_day: ApiDate
+    last_day: ApiDate
+    opens_at: ApiDateTime
+    closes_at: ApiDateTime
+    draw_at: ApiDateTime
     leftover: str = "waiting_list"
     weight_for_unlucky: bool = False
     recurs_weekly: bool = False

@@ -19,10 +19,9 @@ from django_tasks import task
 
 from willkommen import outbox
 from willkommen.booking import services as booking
-from willkommen.organisations.models import OfficeService
 from willkommen.scheduling.intervals import from_epoch
 
-from . import signals, tasks
+from . import outcomes, signals, tasks
 from .allocation import Wish, allocate
 from .models import ReleaseRequest, ReleaseRound, RequestStatus
 from .pool import build_pool
@@ -37,16 +36,6 @@ class DrawOutcome:
     requests: int
     allocated: int
     seconds: float
-
-
-def wish_of(request: ReleaseRequest) -> Wish:
-    return Wish(
-        number=request.number,
-        service_id=request.service_id,
-        days=tuple(request.days or ()),
-        day_parts=tuple(request.day_parts or ()),
-        weight=request.weight,
-    )
 
 
 def consultation_request_of(request: ReleaseRequest):
@@ -78,6 +67,65 @@ def book_for(request: ReleaseRequest, desk_id, start, end, now):
     )
 
 
+def load_wishes(release_round):
+    """The confirmed requests as the allocation sees them: numbers, concerns, days,
+    day-parts and weights only (no names, no contacts, no consultations)."""
+    rows = release_round.requests.filter(status=RequestStatus.CONFIRMED).values_list(
+        "pk", "number", "service_id", "days", "day_parts", "weight"
+    )
+    ids, wishes = {}, []
+    for pk, number, service_id, days, day_parts, weight in rows:
+        ids[number] = pk
+        wishes.append(Wish(number, service_id, tuple(days or ()), tuple(day_parts or ()), weight))
+    return ids, wishes
+
+
+def book_winners(release_round, result, ids, now) -> dict[str, int]:
+    """Books every allocation in one go (``booking.book_allocated_many``); returns the
+    appointment id per request number."""
+    winners = (
+        ReleaseRequest.objects.filter(pk__in=[ids[number] for number in result.allocations])
+        .select_related("consultation_wish__language")
+        .prefetch_related("consultation_wish__topics")
+    )
+    by_number = {request.number: request for request in winners}
+    numbers = list(result.allocations)
+    slots = []
+    for number in numbers:
+        allocation, request = result.allocations[number], by_number[number]
+        slots.append(
+            booking.AllocatedSlot(
+                service_id=request.service_id,
+                desk_id=allocation.desk_id,
+                start=from_epoch(allocation.start),
+                end=from_epoch(allocation.end),
+                name=request.name,
+                email=request.email,
+                phone=request.phone,
+                language=request.language,
+                consultation=consultation_request_of(request),
+            )
+        )
+    appointments = booking.book_allocated_many(release_round.location, slots, now)
+    return {
+        number: appointment.pk for number, appointment in zip(numbers, appointments, strict=True)
+    }
+
+
+def record_outcomes(result, ids, appointment_of):
+    """Every drawn request's place, outcome and appointment, in one statement."""
+    rows = [
+        (
+            ids[number],
+            position,
+            RequestStatus.ALLOCATED if number in appointment_of else RequestStatus.NOT_DRAWN,
+            appointment_of.get(number),
+        )
+        for position, number in enumerate(result.order, start=1)
+    ]
+    outcomes.write(rows)
+
+
 def run_draw(round_id, now=None) -> DrawOutcome | None:
     """Draws round ``round_id`` if it is due and not drawn yet; None otherwise."""
     now = now or timezone.now()
@@ -94,38 +142,11 @@ def run_draw(round_id, now=None) -> DrawOutcome | None:
         release_round.requests.filter(status=RequestStatus.UNCONFIRMED).update(
             status=RequestStatus.LAPSED
         )
-        requests = list(
-            release_round.requests.filter(status=RequestStatus.CONFIRMED)
-            .select_related("service", "consultation_wish__language")
-            .prefetch_related("consultation_wish__topics")
-        )
+        ids, wishes = load_wishes(release_round)
         pool = build_pool(release_round, now)
-        wishes = [wish_of(request) for request in requests]
         result = allocate(release_round.seed, wishes, pool)
-        by_number = {request.number: request for request in requests}
-        services = {
-            service.pk: service for service in OfficeService.objects.filter(pk__in=pool.durations)
-        }
-        for position, number in enumerate(result.order, start=1):
-            request = by_number[number]
-            request.round = release_round
-            request.service = services.get(request.service_id, request.service)
-            request.draw_position = position
-            allocation = result.allocations.get(number)
-            if allocation is None:
-                request.status = RequestStatus.NOT_DRAWN
-            else:
-                request.appointment = book_for(
-                    request,
-                    allocation.desk_id,
-                    from_epoch(allocation.start),
-                    from_epoch(allocation.end),
-                    now,
-                )
-                request.status = RequestStatus.ALLOCATED
-        ReleaseRequest.objects.bulk_update(
-            requests, ["draw_position", "status", "appointment"], batch_size=2000
-        )
+        appointment_of = book_winners(release_round, result, ids, now)
+        record_outcomes(result, ids, appointment_of)
         release_round.draw_input = {
             "pool": pool.to_json(),
             "wishes": [
@@ -143,7 +164,7 @@ def run_draw(round_id, now=None) -> DrawOutcome | None:
         outbox.enqueue(tasks.notify_round, release_round.pk)
         signals.send(signals.round_drawn, release_round=release_round, successor=successor)
     return DrawOutcome(
-        release_round.pk, len(requests), len(result.allocations), wall_clock.perf_counter() - began
+        release_round.pk, len(wishes), len(result.allocations), wall_clock.perf_counter() - began
     )
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from willkommen.release.models import TAKING_PART, ReleaseRequest, ReleaseRound, RequestStatus
 from willkommen.release.public import pool_slots
 
-from .facts import local_day, periods
+from .facts import local_day, periods, refresh_appointment
 from .models import ReleaseRoundFact
 
 
@@ -27,6 +27,11 @@ def refresh_release_round(round_id: int) -> None:
             status__in=TAKING_PART,
         ).values_list("contact_key", flat=True)
     )
+    # The draw books its winners in bulk, without a save signal per appointment.
+    for appointment_id in release_round.requests.exclude(appointment=None).values_list(
+        "appointment_id", flat=True
+    ):
+        refresh_appointment(appointment_id)
     day = local_day(release_round.drawn_at)
     ReleaseRoundFact.objects.update_or_create(
         source_id=release_round.pk,
