@@ -528,36 +528,40 @@ def cpu_phases(server, database, client, world, day):
 
 class DrawClock:
     """Where a draw's time goes: wraps the steps of ``release/draw.py`` (in this process,
-    for the measurement only) and adds up their wall-clock time."""
+    for the measurement only) and adds up their wall-clock time and calls. Labels indented
+    by two spaces are parts of the step above them; a step the draw no longer has is left
+    out."""
 
     def __init__(self):
-        from willkommen.booking import bookings, placement
-        from willkommen.release import draw
-        from willkommen.release.models import ReleaseRequest, ReleaseRound
+        from willkommen.booking import bookings
+        from willkommen.booking import services as booking
+        from willkommen.release import draw, outcomes
+        from willkommen.release.models import ReleaseRound
 
         self.spent = {}
+        self.calls = {}
         for owner, name, label in (
+            (draw, "load_wishes", "loading the confirmed requests (for the allocation)"),
             (draw, "build_pool", "pool: the free time of the desks"),
             (draw, "allocate", "allocation (pure Python: order + serial dictatorship)"),
-            (draw, "book_for", "booking the winners (book_allocated), of which"),
-            (placement, "place_on_desk", "  placing on the desk (INSERT under the guard)"),
-            (bookings, "offered_consultation_or_none", "  finding the consultation option"),
-            (bookings, "new_consultation", "  booking the consultation"),
-            (draw, "consultation_request_of", "  reading the request's consultation wish"),
-            (
-                ReleaseRequest.objects,
-                "bulk_update",
-                "writing every request's outcome (bulk_update)",
-            ),
+            (draw, "book_winners", "booking the winners, of which"),
+            (draw, "consultation_request_of", "  reading the winners' consultation wishes"),
+            (booking, "book_allocated_many", "  appointments + consultations in bulk, of which"),
+            (bookings, "offered_consultation_or_none", "    the consultation options"),
+            (draw, "record_outcomes", "every request's place and outcome (one UPDATE)"),
+            (outcomes, "write", "  the UPDATE itself"),
             (ReleaseRound, "save", "storing the draw input (JSON) on the round"),
         ):
-            self.wrap(owner, name, label)
+            if hasattr(owner, name):
+                self.wrap(owner, name, label)
 
     def wrap(self, owner, name, label):
         original = getattr(owner, name)
         self.spent[label] = 0.0
+        self.calls[label] = 0
 
         def timed(*args, **kwargs):
+            self.calls[label] += 1
             began = time.perf_counter()
             try:
                 return original(*args, **kwargs)
@@ -568,6 +572,19 @@ class DrawClock:
 
     def reset(self):
         self.spent = dict.fromkeys(self.spent, 0.0)
+        self.calls = dict.fromkeys(self.calls, 0)
+
+
+def pool_size(release_round, now, service_id):
+    """(slots, days with free time) of the round's pool, as the draw will see it."""
+    from willkommen.release.pool import build_pool
+
+    pool = build_pool(release_round, now)
+    duration = pool.durations[service_id]
+    slots = sum(
+        (end - start) // duration for pieces in pool.free.values() for start, end in pieces
+    )
+    return slots, len({day for _desk, day in pool.free})
 
 
 def draw_scaling(world):
@@ -583,7 +600,6 @@ def draw_scaling(world):
         ReleaseRound,
         RequestStatus,
     )
-    from willkommen.release.pool import build_pool
 
     desks = [
         factories.desk(world.location, f"Draw desk {n + 1}", [world.service])
@@ -620,17 +636,18 @@ def draw_scaling(world):
         )
         release_round.services.set([world.service])
         release_round.desks.set(desks)
-        # Grow the pool a day at a time until it holds the slots wanted.
+        # Grow the pool a day at a time until all the desks hold the slots wanted, then
+        # take as few desks as still hold them (slots per desk are the same on every desk).
         while True:
-            pool = build_pool(release_round, now)
-            duration = pool.durations[world.service.pk]
-            slots = sum(
-                (end - start) // duration for pieces in pool.free.values() for start, end in pieces
-            )
+            slots, open_days = pool_size(release_round, now, world.service.pk)
             if slots >= wanted:
                 break
             release_round.last_day += timedelta(days=1)
             release_round.save(update_fields=["last_day"])
+        per_desk = slots // len(desks)
+        used = desks[: max(1, -(-wanted // per_desk))]
+        release_round.desks.set(used)
+        slots, open_days = pool_size(release_round, now, world.service.pk)
         first_day = release_round.last_day + timedelta(days=1)
         inserting = time.perf_counter()
         ReleaseRequest.objects.bulk_create(
@@ -664,20 +681,24 @@ def draw_scaling(world):
         rows.append((count, slots, outcome.allocated, outcome.seconds, release_round.pk))
         print(
             f"  draw {count:>7,} requests over {slots:>6,} slots "
-            f"({(release_round.last_day - release_round.first_day).days + 1} days x "
-            f"{DRAW_DESKS} desks): {outcome.allocated:>6,} allocated in {outcome.seconds:6.2f} s "
+            f"({open_days} open days x {len(used)} desks): {outcome.allocated:>6,} allocated "
+            f"in {outcome.seconds:6.2f} s "
             f"({1e6 * outcome.seconds / count:5.1f} µs per request, "
             f"{1e3 * outcome.seconds / max(1, outcome.allocated):5.2f} ms per allocation; "
             f"inserting the requests took {inserted:.1f} s)",
             flush=True,
         )
         for label, seconds in clock.spent.items():
-            print(f"      {label:58}{seconds:7.2f} s {pct(seconds, outcome.seconds):5.1f} %")
+            calls = clock.calls[label]
+            print(
+                f"      {label:58}{seconds:7.2f} s {pct(seconds, outcome.seconds):5.1f} %"
+                f"{calls:>8,} calls{1000 * seconds / max(1, calls):8.2f} ms each"
+            )
         rest = outcome.seconds - sum(
             seconds for label, seconds in clock.spent.items() if not label.startswith("  ")
         )
         print(
-            f"      {'the rest (loading the requests, lapsing, one transaction)':58}"
+            f"      {'the rest (locking the round, lapsing, signals, commit)':58}"
             f"{rest:7.2f} s {pct(rest, outcome.seconds):5.1f} %",
             flush=True,
         )
