@@ -46,7 +46,7 @@ def round_by_id(round_id) -> ReleaseRound:
         raise RoundNotFound() from error
     # No join and no ordering: the intake's hottest query (the location's translated
     # columns made compiling the join cost more than the request's own INSERT).
-    found = ReleaseRound.objects.filter(pk=round_id).order_by().first()
+    found = ReleaseRound.objects.filter(pk=round_id).order_by().defer("draw_input").first()
     if found is None:
         raise RoundNotFound()
     return found

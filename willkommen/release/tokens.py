@@ -28,6 +28,7 @@ def _request_for(number: str, token: str, salt: str) -> ReleaseRequest:
         raise InvalidRequestLink()
     request = (
         ReleaseRequest.objects.select_related("round", "round__location", "service", "appointment")
+        .defer("round__draw_input")
         .filter(number=number)
         .first()
     )

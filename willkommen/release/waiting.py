@@ -27,7 +27,12 @@ def give_to_next(appointment, now=None):
     """Books the cancelled ``appointment``'s slot for the next request in draw order of its
     round that accepts it; returns that request, or None."""
     now = now or timezone.now()
-    drawn = ReleaseRequest.objects.filter(appointment=appointment).select_related("round").first()
+    drawn = (
+        ReleaseRequest.objects.filter(appointment=appointment)
+        .select_related("round")
+        .defer("round__draw_input")
+        .first()
+    )
     if drawn is None or appointment.start <= now:
         return None
     waiting = (
@@ -35,6 +40,7 @@ def give_to_next(appointment, now=None):
             round=drawn.round, status=RequestStatus.NOT_DRAWN, service_id=appointment.service_id
         )
         .select_related("round", "round__location", "service", "consultation_wish__language")
+        .defer("round__draw_input")
         .order_by("draw_position")
     )
     for request in waiting:
