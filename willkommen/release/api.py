@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from django.http import QueryDict
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
@@ -205,7 +205,7 @@ def withdraw_request(request, number: str, payload: TokenIn):
 
 
 def _forbidden():
-    return Status(403, {"detail": "Forbidden", "code": "forbidden"})
+    return Status(403, {"detail": gettext("Your role may not do this."), "code": "forbidden"})
 
 
 @router.post(
