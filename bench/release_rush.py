@@ -75,6 +75,9 @@ WINDOW_SECONDS = float(os.environ.get("BENCH_WINDOW_SECONDS", "30"))
 PHASE_SECONDS = float(os.environ.get("BENCH_PHASE_SECONDS", "8"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
 REDRAWS = int(os.environ.get("BENCH_REDRAWS", "300"))
+PUBLIC_REPEAT = int(os.environ.get("BENCH_PUBLIC_REPEAT", "20"))
+# A public call on a drawn round must stay cheap at any size: a page of the order, not all.
+PUBLIC_CEILING_MS = 50.0
 DRAW_SIZES = [
     tuple(int(number) for number in size.split(":"))
     for size in os.environ.get(
@@ -396,8 +399,9 @@ def lottery(client, service_id, release_round):
 def redraws(release_round, bot_numbers):
     """The bots' share of slots over ``REDRAWS`` draws of the same input with other seeds."""
     from willkommen.release.allocation import Pool, Wish, allocate
+    from willkommen.release.models import DrawRecord
 
-    data = release_round.draw_input
+    data = DrawRecord.objects.get(round=release_round).data
     pool = Pool.from_json(data["pool"])
     wishes = [
         Wish(number, service, tuple(days), tuple(parts), weight)
@@ -550,7 +554,8 @@ class DrawClock:
             (bookings, "offered_consultation_or_none", "    the consultation options"),
             (draw, "record_outcomes", "every request's place and outcome (one UPDATE)"),
             (outcomes, "write", "  the UPDATE itself"),
-            (ReleaseRound, "save", "storing the draw input (JSON) on the round"),
+            (draw, "record_of", "the draw record (JSON for verify_draw), built"),
+            (ReleaseRound, "save", "marking the round drawn"),
         ):
             if hasattr(owner, name):
                 self.wrap(owner, name, label)
@@ -716,7 +721,7 @@ def profile_draw(round_pk):
 
     from willkommen.booking.models import Appointment
     from willkommen.release import draw
-    from willkommen.release.models import ReleaseRequest, ReleaseRound, RequestStatus
+    from willkommen.release.models import DrawRecord, ReleaseRequest, ReleaseRound, RequestStatus
 
     class Rollback(Exception):
         pass
@@ -733,7 +738,8 @@ def profile_draw(round_pk):
                 status=RequestStatus.CONFIRMED, appointment=None, draw_position=None
             )
             Appointment.objects.filter(pk__in=taken).delete()
-            ReleaseRound.objects.filter(pk=round_pk).update(drawn_at=None, draw_input=None)
+            DrawRecord.objects.filter(round_id=round_pk).delete()
+            ReleaseRound.objects.filter(pk=round_pk).update(drawn_at=None, drawn_slots=None)
             profiler.enable()
             draw.run_draw(round_pk, now=timezone.now())
             profiler.disable()
@@ -743,6 +749,81 @@ def profile_draw(round_pk):
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
     print(out.getvalue())
+
+
+def public_side(round_pk, repeat=PUBLIC_REPEAT):
+    """What anyone can ask of a drawn round, and telling its requesters, at the size of the
+    largest draw: CPU of this process per call (Django's test client, in-process, so the
+    PostgreSQL backend's share is not counted) and the answer's size, beside ``/healthz``."""
+    from django.test import Client as DjangoClient
+
+    from willkommen.release import tasks
+    from willkommen.release.models import ReleaseRequest, ReleaseRound
+    from willkommen.release.public import ORDER_PAGE_SIZE
+    from willkommen.release.tokens import make_status_token
+
+    release_round = ReleaseRound.objects.get(pk=round_pk)
+    requests = ReleaseRequest.objects.filter(round_id=round_pk)
+    last = requests.order_by("-draw_position").values_list("number", flat=True).first()
+    far_page = min(200, -(-requests.exclude(draw_position=None).count() // ORDER_PAGE_SIZE))
+    sample = requests.exclude(draw_position=None).order_by("draw_position")[777]
+    token = make_status_token(sample)
+    base = f"/release/{round_pk}"
+    api = f"/api/v1/release/rounds/{round_pk}"
+    calls = [
+        ("GET /healthz (baseline)", "/healthz"),
+        ("GET /release/ (the rounds)", "/release/"),
+        ("GET /release/{id}/ (page 1 of the order)", f"{base}/"),
+        (f"GET /release/{{id}}/?page={far_page}", f"{base}/?page={far_page}"),
+        ("GET /release/{id}/?number=<the last>", f"{base}/?number={last}"),
+        ("GET /release/{id}/order.csv (cached)", f"{base}/order.csv"),
+        ("GET /api/v1/release/rounds", "/api/v1/release/rounds"),
+        ("GET /api/v1/release/rounds/{id}", api),
+        (
+            f"GET /api/v1/release/rounds/{{id}}/order?page={far_page}",
+            f"{api}/order?page={far_page}",
+        ),
+        (
+            "GET /release/request/{number}/?token=… (status)",
+            f"/release/request/{sample.number}/?token={token}",
+        ),
+    ]
+    browser = DjangoClient(HTTP_ACCEPT_LANGUAGE="de")
+    first_csv = time.process_time()
+    browser.get(f"{base}/order.csv")
+    first_csv = time.process_time() - first_csv
+    rows = []
+    for label, path in calls:
+        response = browser.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        began = time.process_time()
+        for _ in range(repeat):
+            browser.get(path)
+        rows.append((label, 1000 * (time.process_time() - began) / repeat, len(response.content)))
+    pending = list(requests.filter(notified_at__isnull=True).values_list("pk", flat=True)[:repeat])
+    began = time.process_time()
+    for pk in pending:
+        tasks.notify_one(pk)
+    notify_ms = 1000 * (time.process_time() - began) / max(1, len(pending))
+    baseline = rows[0][1]
+    print(f"  {'call':54}{'CPU ms':>9}{'x /healthz':>12}{'bytes':>11}")
+    for label, ms, size in rows:
+        print(f"  {label:54}{ms:9.2f}{ms / baseline:12.1f}{size:11,}")
+    print(
+        f"  {'order.csv, first call (built, then cached)':54}{1000 * first_csv:9.2f}"
+        f"{1000 * first_csv / baseline:12.1f}"
+    )
+    notify_label = "notify_one (one requester told, e-mail)"
+    print(f"  {notify_label:54}{notify_ms:9.2f}{notify_ms / baseline:12.1f}")
+    worst = max(ms for _label, ms, _size in rows[1:])
+    print(
+        f"check: no public call on the {requests.count():,}-request round costs more than "
+        f"{PUBLIC_CEILING_MS:.0f} ms CPU: {verdict(worst < PUBLIC_CEILING_MS)} (worst "
+        f"{worst:.2f} ms, {worst / baseline:.1f} x /healthz); telling all of them takes "
+        f"{notify_ms * requests.count() / 1000 / 60:.1f} min of CPU",
+        flush=True,
+    )
+    return release_round
 
 
 def main():  # noqa: PLR0915 - one linear script
@@ -960,6 +1041,12 @@ def main():  # noqa: PLR0915 - one linear script
             f"{largest_run[0]:,} draw {growth:.2f} x the smallest draw's)",
             flush=True,
         )
+        print(
+            f"\n== The drawn {largest_run[0]:,}-request round in public, and telling its "
+            "requesters (in-process) ==",
+            flush=True,
+        )
+        public_side(largest_run[4])
         if os.environ.get("BENCH_PROFILE") == "1":
             profile_draw(largest_run[4])
     print(f"\ntotal {time.monotonic() - began:.0f} s", flush=True)

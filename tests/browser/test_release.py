@@ -176,6 +176,13 @@ def check_round_after_the_draw(client, release_round, numbers_in_draw_order):
     recomputed = public_order(seed, [(number, int(weight)) for _p, number, weight in shown])
     assert recomputed == numbers_in_draw_order
     assert page.locator("#round-allocated").inner_text() == "1"
+    # A client looks up their own number (lower case, as typed from a message).
+    page.fill("#find-number", numbers_in_draw_order[-1].lower())
+    page.click("#order form button[type=submit]")
+    page.wait_for_url("**number=*")
+    page.wait_for_load_state("load")
+    check_page(client, f"round page with a number found ({client.lang})")
+    assert page.locator("#sought td").nth(1).inner_text() == numbers_in_draw_order[-1]
     if client.lang == "ar":
         for number in numbers_in_draw_order:
             assert layout_faults(page, number, "#round-order") == [], number

@@ -90,6 +90,7 @@ def fillers():
     location = Location.objects.get()
     appointment = Appointment.objects.filter(name__in=DEMO_NAMES).order_by("start").last()
     counsellor = StaffMember.objects.get(username="counsellor")
+    drawn_round = ReleaseRound.objects.filter(drawn_at__isnull=False).get()
     return {
         ("/ticket/display/", "<location_id>"): str(location.pk),
         ("/ticket/", "<token>"): Ticket.objects.filter(status="waiting").first().public_token,
@@ -107,8 +108,9 @@ def fillers():
         ("/api/v1/availability?", "…&"): "",
         ("/api/v1/office-appointments/", "{reference}"): "DEMO-REFERENCE-1",
         ("/api/v1/office-calendar/appointments/", "{id}"): str(appointment.pk),
-        ("/release/", "<round>"): str(ReleaseRound.objects.first().pk),
-        ("/api/v1/release/rounds/", "<round>"): str(ReleaseRound.objects.first().pk),
+        # The drawn round: the order and its file exist only after a draw.
+        ("/release/", "<round>"): str(drawn_round.pk),
+        ("/api/v1/release/rounds/", "<round>"): str(drawn_round.pk),
     }
 
 

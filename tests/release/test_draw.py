@@ -27,9 +27,16 @@ from willkommen.release.errors import (
     NameLocked,
     WindowClosed,
 )
-from willkommen.release.models import Leftover, ReleaseRequest, ReleaseRound, RequestStatus
+from willkommen.release.models import (
+    DrawRecord,
+    Leftover,
+    ReleaseRequest,
+    ReleaseRound,
+    RequestStatus,
+)
 from willkommen.release.tasks import notify_outcomes
 from willkommen.release.verify import public_order
+from willkommen.release.waiting import accepts as waiting_accepts
 
 from .conftest import draw_time, make_round
 
@@ -155,10 +162,11 @@ def test_verify_draw_notices_a_changed_seed_or_allocation(office):
     with pytest.raises(CommandError, match="SHA-256"):
         call_command("verify_draw", str(release_round.pk), stdout=io.StringIO())
     # A recorded allocation that the seed does not give.
-    data = release_round.draw_input
+    data = DrawRecord.objects.get(round=release_round).data
     number, desk, start, end = data["allocations"][0]
     data["allocations"][0] = [number, desk, start + 3600, end + 3600]
-    ReleaseRound.objects.filter(pk=release_round.pk).update(seed=published, draw_input=data)
+    ReleaseRound.objects.filter(pk=release_round.pk).update(seed=published)
+    DrawRecord.objects.filter(round=release_round).update(data=data)
     with pytest.raises(CommandError, match="allocation differs"):
         call_command("verify_draw", str(release_round.pk), stdout=io.StringIO())
 
@@ -181,6 +189,71 @@ def test_a_cancelled_slot_goes_to_the_next_in_draw_order(office):
     assert next_in_line.status == RequestStatus.ALLOCATED
     assert (next_in_line.appointment.desk_id, next_in_line.appointment.start) == slot
     assert next_in_line.appointment.name == next_in_line.name
+
+
+def next_free_day_after(office, day):
+    later = day + timedelta(days=1)
+    while not find_slots(office.service, later, later, now=timezone.now()):
+        later += timedelta(days=1)
+    return later
+
+
+def drawn_with_waiting_list(office, count=40):
+    now = timezone.now()
+    release_round = make_round(office, now=now)
+    for index in range(count):
+        request_and_confirm(release_round, f"Person {index}", f"p{index}@example.org", now)
+    draw.run_draw(release_round.pk, now=draw_time(release_round))
+    winner = ReleaseRequest.objects.filter(status=RequestStatus.ALLOCATED).first()
+    waiting = ReleaseRequest.objects.filter(status=RequestStatus.NOT_DRAWN).order_by(
+        "draw_position"
+    )
+    return release_round, winner, waiting
+
+
+def test_a_moved_drawn_appointment_leaves_its_slot_to_the_next_in_draw_order(office):
+    release_round, winner, waiting = drawn_with_waiting_list(office)
+    next_in_line = waiting.first()
+    left = (winner.appointment.desk_id, winner.appointment.start)
+    elsewhere = next_free_day_after(office, office.day)
+    (new_start, *_rest) = [
+        slot.start for slot in find_slots(office.service, elsewhere, elsewhere, now=timezone.now())
+    ]
+    booking.move_booking(winner.appointment, new_start, now=draw_time(release_round))
+    winner.refresh_from_db()
+    assert winner.appointment.start == new_start and winner.status == RequestStatus.ALLOCATED
+    next_in_line.refresh_from_db()
+    assert next_in_line.status == RequestStatus.ALLOCATED
+    assert (next_in_line.appointment.desk_id, next_in_line.appointment.start) == left
+    # Nobody else moved up; the slot never stood free for first come.
+    assert waiting.count() == ReleaseRequest.objects.filter(
+        round=release_round, status=RequestStatus.NOT_DRAWN
+    ).count()
+
+
+def test_a_refused_move_gives_nothing_away(office):
+    """Only a slot the appointment really left goes on: a move refused (the new time is
+    another winner's) changes nobody's outcome."""
+    release_round, winner, waiting = drawn_with_waiting_list(office)
+    before = list(waiting.values_list("pk", flat=True))
+    other = ReleaseRequest.objects.filter(status=RequestStatus.ALLOCATED).exclude(pk=winner.pk)
+    with pytest.raises(booking.BookingError):
+        booking.move_booking(
+            winner.appointment, other.first().appointment.start, now=draw_time(release_round)
+        )
+    assert list(waiting.values_list("pk", flat=True)) == before
+
+
+def test_waiting_list_accepts_by_the_draws_day_part_rule(office):
+    """``waiting.accepts`` and the allocation share one rule: local 12:00 splits the day."""
+    request = ReleaseRequest(
+        number="X", service=office.service, days=[office.day.isoformat()], day_parts=["morning"]
+    )
+    assert waiting_accepts(request, office.service.pk, office.at(11, 59))
+    assert not waiting_accepts(request, office.service.pk, office.at(12, 0))
+    assert not waiting_accepts(request, office.service.pk + 1, office.at(9))
+    later = office.at(9, day=office.day + timedelta(days=1))
+    assert not waiting_accepts(request, office.service.pk, later)
 
 
 def test_a_drawn_booking_keeps_its_name(office):
@@ -225,8 +298,9 @@ def test_the_published_order_can_be_recomputed_from_the_page(office):
         request_and_confirm(release_round, f"Person {index}", f"p{index}@example.org", now)
     draw.run_draw(release_round.pk, now=draw_time(release_round))
     release_round.refresh_from_db()
-    page = public.figures(release_round, now)
-    published = [(number, weight) for _position, number, weight in page.order]
+    rows = [line.split(",") for line in public.order_csv(release_round).splitlines()[1:]]
+    published = [(number, int(weight)) for _place, number, weight in rows]
+    assert [int(place) for place, _number, _weight in rows] == list(range(1, 13))
     assert public_order(release_round.seed, published) == [number for number, _w in published]
     assert hashlib.sha256(release_round.seed.encode()).hexdigest() == release_round.seed_sha256
 

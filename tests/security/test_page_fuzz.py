@@ -34,8 +34,9 @@ from willkommen.accounts.models import Role
 from willkommen.booking import services as booking_services
 from willkommen.booking.models import Appointment
 from willkommen.directory.models import Offer
+from willkommen.release import draw as release_draw
 from willkommen.release import requests as release_requests
-from willkommen.release.models import ReleaseRound
+from willkommen.release.models import ReleaseRequest, ReleaseRound, RequestStatus
 from willkommen.walkins.models import Ticket
 
 from .page_fuzz import discover, page_inputs, send
@@ -94,7 +95,9 @@ def public_samples(world):
         "walkins:display": {"location_id": world["office"].location.pk},
         "walkins:ticket": {"token": world["ticket"].public_token},
         "directory:detail": {"pk": world["offer"].pk},
-        "release:round": {"round_id": world["round"].pk},
+        # The drawn round: its page has the order's paging and the number search as inputs.
+        "release:round": {"round_id": world["drawn_round"].pk},
+        "release:order_file": {"round_id": world["drawn_round"].pk},
         "release:request": {"round_id": world["round"].pk},
         **{
             f"release:{name}": {"number": world["release_request"].number}
@@ -135,6 +138,7 @@ def world(organisations, make_staff, staff):
     )
     return {
         "round": release_round,
+        "drawn_round": drawn_release_round(office),
         "release_request": release_request,
         "office": office,
         "appointment": Appointment.objects.get(code=result.appointment.code),
@@ -144,10 +148,22 @@ def world(organisations, make_staff, staff):
     }
 
 
-def open_release_round(office):
+def drawn_release_round(office):
+    """A round three weeks after the office's day, drawn with one confirmed request."""
+    release_round = open_release_round(office, weeks=3)
+    drawn, _token = release_requests.submit(
+        release_round, service_id=office.service.pk, name="Nadia", email="nadia@example.org"
+    )
+    ReleaseRequest.objects.filter(pk=drawn.pk).update(status=RequestStatus.CONFIRMED)
+    release_draw.run_draw(release_round.pk, now=release_round.draw_at + timedelta(minutes=1))
+    release_round.refresh_from_db()
+    return release_round
+
+
+def open_release_round(office, weeks=2):
     """An open round two weeks after the office's day (so the day itself stays bookable)."""
     now = timezone.now()
-    first_day = office.day + timedelta(days=14)
+    first_day = office.day + timedelta(days=7 * weeks)
     release_round = ReleaseRound.objects.create(
         location=office.location,
         first_day=first_day,

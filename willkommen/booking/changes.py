@@ -193,6 +193,8 @@ def move_booking(
                 alternatives=alternatives(service, new_start, now, request, appointment.location)
             )
 
+        previous_slot = (appointment.desk_id, appointment.start, appointment.end)
+
         def relocate(desk_id):
             appointment.desk_id = desk_id
             appointment.start, appointment.end = slot.start, slot.end
@@ -221,6 +223,7 @@ def move_booking(
             appointment=appointment,
             consultation_dropped=consultation is not None and request is None,
             reason=reason,
+            previous_slot=previous_slot,
         )
     return appointment
 

@@ -65,9 +65,12 @@ class ConsultationChoiceForm(KernFormMixin, forms.Form):
         )
 
 
-class ContactForm(KernFormMixin, forms.Form):
-    """Name and a way to reach the client, nothing more (data minimisation): an e-mail
-    address, a mobile number or both (``channels`` sends each message where it suits)."""
+class ContactFields(forms.Form):
+    """Name and a way to reach the client, nothing more (data minimisation): shared by the
+    booking's contact step and the fair release's request form. Each form says in
+    ``phone_help`` what the contact is used for, and asks its own privacy consent."""
+
+    phone_help = ""
 
     name = forms.CharField(label=_("Your name"), max_length=200)
     email = forms.CharField(
@@ -80,11 +83,30 @@ class ContactForm(KernFormMixin, forms.Form):
         label=_("Mobile number"),
         required=False,
         max_length=30,
-        help_text=_(
-            "Give an e-mail address, a mobile number or both. With both, the confirmation "
-            "and its calendar file come by e-mail and the reminder by SMS."
-        ),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["phone"].help_text = self.phone_help
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("email") and not cleaned.get("phone"):
+            self.add_error(
+                "email", _("Please give an e-mail address or a mobile number so we can reach you.")
+            )
+        return cleaned
+
+
+class ContactForm(KernFormMixin, ContactFields):
+    """The booking's contact step: an e-mail address, a mobile number or both
+    (``channels`` sends each message where it suits)."""
+
+    phone_help = _(
+        "Give an e-mail address, a mobile number or both. With both, the confirmation "
+        "and its calendar file come by e-mail and the reminder by SMS."
     )
     privacy = forms.BooleanField(
         label=_(
@@ -93,19 +115,6 @@ class ContactForm(KernFormMixin, forms.Form):
     )
     # Hidden, but its label names it in the error summary if it ever goes missing.
     form_token = forms.CharField(label=_("Form check"), widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["name"].widget.attrs["autocomplete"] = "name"
-
-    def clean(self):
-        cleaned = super().clean()
-        email, phone = cleaned.get("email"), cleaned.get("phone")
-        if not email and not phone:
-            self.add_error(
-                "email", _("Please give an e-mail address or a mobile number so we can reach you.")
-            )
-        return cleaned
 
 
 class ExternalAppointmentForm(ContactForm):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from willkommen import clock
 from willkommen.organisations.models import Desk, Language, OfficeService, Topic
+from willkommen.scheduling import config_cache
 from willkommen.scheduling.calendar import (
     booking_window,
     closed_days,
@@ -81,22 +82,36 @@ def get_bookable_service(service_or_id) -> OfficeService:
 
 
 def check_consultation_request(request: ConsultationRequest | None):
-    """Returns (Language or None, [Topic]) or raises UnknownLanguage / UnknownTopic."""
+    """Returns (Language or None, [Topic]) or raises UnknownLanguage / UnknownTopic. The
+    languages and topics come from the configuration memo (they change a few times a year;
+    every booking and request with a consultation reads them). Read-only instances."""
     if request is None:
         return None, []
+    languages, topics_by_slug = consultation_vocabulary()
     language = None
     if request.language_code:
-        language = Language.objects.filter(code=request.language_code).first()
+        language = languages.get(request.language_code)
         if language is None:
             raise UnknownLanguage()
     elif not request.interpreter:
         # A consultation needs a language to match the counsellor; default to German.
-        language = Language.objects.filter(code="de").first()
+        language = languages.get("de")
     slugs = sorted(set(request.topic_slugs or ()))
-    topics = list(Topic.objects.filter(slug__in=slugs, is_active=True))
-    if len(topics) != len(slugs):
+    if any(slug not in topics_by_slug for slug in slugs):
         raise UnknownTopic()
-    return language, topics
+    return language, [topics_by_slug[slug] for slug in slugs]
+
+
+def consultation_vocabulary():
+    """({code: Language}, {slug: active Topic})."""
+
+    def build():
+        return (
+            {language.code: language for language in Language.objects.all()},
+            {topic.slug: topic for topic in Topic.objects.filter(is_active=True)},
+        )
+
+    return config_cache.memoised(("consultation-vocabulary",), build)
 
 
 def normalise_contact(name: str, email: str | None, phone: str | None):

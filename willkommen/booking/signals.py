@@ -16,7 +16,8 @@ booking_pending_confirmation = Signal()
 # Keyword arguments: appointment.
 booking_cancelled = Signal()
 # The office appointment moved. Keyword arguments: appointment, consultation_dropped (its
-# consultation was let go with the move, not moved with it).
+# consultation was let go with the move, not moved with it), previous_slot (desk id, start,
+# end it left: the fair release gives a drawn slot to its waiting list).
 booking_moved = Signal()
 # Only the consultation moved (to the other side); the office appointment stands.
 # Keyword: appointment.

@@ -54,4 +54,6 @@ NOT_LINKING = {
     "statistics.ReleaseRoundFact": FIGURES,
     "release.ReleaseRound": "a release round's pool, times and seed: configuration and "
     "public figures, nobody's request",
+    "release.DrawRecord": "what a draw allocated from, for verify_draw: free pool time and "
+    "request numbers with their acceptable days, no name, contact or consultation",
 }

@@ -22,6 +22,7 @@ from willkommen.accounts.policy import Permission
 from willkommen.accounts.second_factor import second_factor_redirect
 from willkommen.booking import assignment, counselling
 from willkommen.clock import local_datetime
+from willkommen.release import consultation_needs
 from willkommen.walkins.models import Ticket, TicketStatus
 
 from . import audit, client_data, office_changes, referral_picker, services
@@ -96,6 +97,8 @@ def day(request):
     # No topics and no name: a consultation without a counsellor belongs to no
     # organisation yet, so it shows only what is needed to take it over.
     unassigned = assignment.unassigned_on(today).select_related("language")
+    # Drawn winners who need a consultation and got none (release/consultation_needs.py).
+    needed = consultation_needs.unmet_required(today)
     audit.record(
         request,
         AuditAction.READ,
@@ -118,6 +121,7 @@ def day(request):
             "can_see_queue": policy.has_permission(user, P.VIEW_WALK_IN_QUEUE),
             "waiting": waiting,
             "unassigned": unassigned,
+            "needed": needed,
             "office_changes": office_changes.recent_for(user, timezone.now()),
         },
     )

@@ -34,6 +34,14 @@ class Wish:
     day_parts: tuple[str, ...] = ()  # MORNING / AFTERNOON; empty: any
     weight: int = 1
 
+    def accepts(self, service_id: int, day: str, part: str) -> bool:
+        """Whether a slot of concern ``service_id`` on ``day`` (ISO) in ``part`` suits."""
+        return (
+            service_id == self.service_id
+            and (not self.days or day in self.days)
+            and (not self.day_parts or part in self.day_parts)
+        )
+
 
 @dataclass
 class Pool:
@@ -103,7 +111,9 @@ def draw_order(seed: str, wishes) -> list[Wish]:
     )
 
 
-def _part(start: int, noon: int) -> str:
+def day_part(start: int, noon: int) -> str:
+    """MORNING before the day's local 12:00 (``noon``, in seconds since 1970), else
+    AFTERNOON: the one rule for the draw and the waiting list."""
     return MORNING if start < noon else AFTERNOON
 
 
@@ -126,7 +136,7 @@ class _Desks:
                     start = piece_start
                     while start + duration <= piece_end:
                         if start >= pool.earliest:
-                            key = (service_id, day, _part(start, noon))
+                            key = (service_id, day, day_part(start, noon))
                             self.heaps.setdefault(key, []).append((start, desk_id))
                         start += duration
         for heap in self.heaps.values():
@@ -181,12 +191,3 @@ def allocate(seed: str, wishes, pool: Pool) -> Result:
                 )
                 break
     return result
-
-
-def next_in_line(order, acceptable, taken_numbers):
-    """The first request in draw order, not yet served, for which ``acceptable(number)``
-    holds: who gets a slot that comes free after the draw (the waiting list)."""
-    for number in order:
-        if number not in taken_numbers and acceptable(number):
-            return number
-    return None

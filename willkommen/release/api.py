@@ -11,7 +11,7 @@ from datetime import date, datetime
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from willkommen.accounts.policy import Permission, has_permission
@@ -24,7 +24,7 @@ from willkommen.client_address import client_ip
 from willkommen.inputs import ApiDate, ApiDateTime
 
 from . import public, requests, rounds
-from .errors import RoundInvalid
+from .errors import OrderNotPublished, RoundInvalid
 from .forms import RoundForm
 from .models import ReleaseRound
 from .tokens import request_for_status_token
@@ -47,9 +47,23 @@ class RoundOut(Schema):
     slots: int
     confirmed_requests: int
     allocated: int
-    draw_order: list[str] = Field(
-        default_factory=list, description="request numbers in draw order, once drawn"
+    draw_order_length: int = Field(
+        0, description="requests in the draw order (0 until drawn); read it page by page"
     )
+
+
+class OrderEntryOut(Schema):
+    place: int
+    number: str
+    weight: int
+
+
+class OrderPageOut(Schema):
+    page: int
+    pages: int
+    page_size: int
+    total: int
+    entries: list[OrderEntryOut]
 
 
 class RequestIn(Schema):
@@ -112,7 +126,7 @@ def round_out(release_round, now=None):
         "slots": figures.slots,
         "confirmed_requests": figures.confirmed,
         "allocated": figures.allocated,
-        "draw_order": [number for _position, number, _weight in figures.order],
+        "draw_order_length": public.order_length(release_round),
     }
 
 
@@ -140,6 +154,31 @@ def list_rounds(request):
 )
 def get_round(request, round_id: int):
     return Status(200, round_out(requests.round_by_id(round_id)))
+
+
+@router.get(
+    "release/rounds/{round_id}/order",
+    response={200: OrderPageOut, 404: ErrorOut},
+    summary="One page of a drawn round's order (request numbers and weights)",
+)
+def round_order(request, round_id: int, page: int = Query(1, ge=1, le=1_000_000)):
+    release_round = requests.round_by_id(round_id)
+    order = public.order_page(release_round, page)
+    if release_round.drawn_at is None or page > order.pages:
+        raise OrderNotPublished()
+    return Status(
+        200,
+        {
+            "page": order.number,
+            "pages": order.pages,
+            "page_size": public.ORDER_PAGE_SIZE,
+            "total": order.total,
+            "entries": [
+                {"place": place, "number": number, "weight": weight}
+                for place, number, weight in order.rows
+            ],
+        },
+    )
 
 
 @router.post(

@@ -21,9 +21,9 @@ from willkommen import outbox
 from willkommen.booking import services as booking
 from willkommen.scheduling.intervals import from_epoch
 
-from . import outcomes, signals, tasks
+from . import outcomes, public, signals, tasks
 from .allocation import Wish, allocate
-from .models import ReleaseRequest, ReleaseRound, RequestStatus
+from .models import DrawRecord, ReleaseRequest, ReleaseRound, RequestStatus
 from .pool import build_pool
 
 # Switched off only by the control test that shows two workers would otherwise both draw.
@@ -126,6 +126,22 @@ def record_outcomes(result, ids, appointment_of):
     outcomes.write(rows)
 
 
+def record_of(pool, wishes, result) -> dict:
+    """What ``verify_draw`` needs to recompute the draw: the free pool time, every wish and
+    the allocations."""
+    return {
+        "pool": pool.to_json(),
+        "wishes": [
+            [wish.number, wish.service_id, list(wish.days), list(wish.day_parts), wish.weight]
+            for wish in wishes
+        ],
+        "allocations": [
+            [item.number, item.desk_id, item.start, item.end]
+            for item in result.allocations.values()
+        ],
+    }
+
+
 def run_draw(round_id, now=None) -> DrawOutcome | None:
     """Draws round ``round_id`` if it is due and not drawn yet; None otherwise."""
     now = now or timezone.now()
@@ -147,19 +163,13 @@ def run_draw(round_id, now=None) -> DrawOutcome | None:
         result = allocate(release_round.seed, wishes, pool)
         appointment_of = book_winners(release_round, result, ids, now)
         record_outcomes(result, ids, appointment_of)
-        release_round.draw_input = {
-            "pool": pool.to_json(),
-            "wishes": [
-                [wish.number, wish.service_id, list(wish.days), list(wish.day_parts), wish.weight]
-                for wish in wishes
-            ],
-            "allocations": [
-                [item.number, item.desk_id, item.start, item.end]
-                for item in result.allocations.values()
-            ],
-        }
+        # A re-draw without the guard (its control test only) replaces the record.
+        DrawRecord.objects.update_or_create(
+            round=release_round, defaults={"data": record_of(pool, wishes, result)}
+        )
+        release_round.drawn_slots = public.slot_count(pool)
         release_round.drawn_at = now
-        release_round.save(update_fields=["draw_input", "drawn_at"])
+        release_round.save(update_fields=["drawn_slots", "drawn_at"])
         successor = schedule_next(release_round)
         outbox.enqueue(tasks.notify_round, release_round.pk)
         signals.send(signals.round_drawn, release_round=release_round, successor=successor)

@@ -18,6 +18,14 @@ class RoundNotFound(ReleaseError):
     default_message = _("There is no such release round.")
 
 
+class OrderNotPublished(ReleaseError):
+    code = "order_not_published"
+    status = 404
+    default_message = _(
+        "There is no such page of the draw order: the order is published after the draw."
+    )
+
+
 class WindowClosed(ReleaseError):
     code = "window_closed"
     status = 409

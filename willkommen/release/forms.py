@@ -5,7 +5,7 @@ from django import forms
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from willkommen.booking.forms import ConsultationChoiceForm
+from willkommen.booking.forms import ConsultationChoiceForm, ContactFields
 from willkommen.forms import KernFormMixin
 from willkommen.organisations.models import Desk, DeskKind, Location, OfficeService
 
@@ -13,7 +13,7 @@ from .models import DayPart, Leftover, ReleaseRound
 from .pool import pool_days
 
 
-class RequestForm(ConsultationChoiceForm):
+class RequestForm(ConsultationChoiceForm, ContactFields):
     """Concern, acceptable days and day-parts, the optional consultation, a name and one
     contact. Nothing is reserved by it: the draw decides."""
 
@@ -41,20 +41,7 @@ class RequestForm(ConsultationChoiceForm):
         initial="if_possible",
         widget=forms.RadioSelect,
     )
-    name = forms.CharField(label=_("Your name"), max_length=200)
-    email = forms.CharField(
-        label=_("E-mail address"),
-        required=False,
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
-    phone = forms.CharField(
-        label=_("Mobile number"),
-        required=False,
-        max_length=30,
-        help_text=_("Give one contact: an e-mail address or a mobile number."),
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-    )
+    phone_help = _("Give one contact: an e-mail address or a mobile number.")
     privacy = forms.BooleanField(
         label=_(
             "I have read the privacy notice and agree that my details are used for this request."
@@ -85,15 +72,6 @@ class RequestForm(ConsultationChoiceForm):
             (day.isoformat(), formats.date_format(day, "l, j. F"))
             for day in pool_days(release_round)
         ]
-        self.fields["name"].widget.attrs["autocomplete"] = "name"
-
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("email") and not cleaned.get("phone"):
-            self.add_error(
-                "email", _("Please give an e-mail address or a mobile number so we can reach you.")
-            )
-        return cleaned
 
 
 class RoundForm(KernFormMixin, forms.ModelForm):

@@ -88,8 +88,9 @@ class ReleaseRound(models.Model):
     seed_sha256 = models.CharField(max_length=64, editable=False)
     draw_started_at = models.DateTimeField(null=True, blank=True, editable=False)
     drawn_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # What the draw allocated from (free pool time, requests) — private, for verify_draw.
-    draw_input = models.JSONField(null=True, blank=True, editable=False)
+    # The pool's size as the draw found it, for the public page (recomputing it from the
+    # draw record would parse megabytes on every visit).
+    drawn_slots = models.PositiveIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -132,6 +133,21 @@ class ReleaseRound(models.Model):
         """Whether the pool is closed to first-come booking: from creation until the draw,
         and after it too when what is left goes to the waiting list."""
         return self.drawn_at is None or self.leftover == Leftover.WAITING_LIST
+
+
+class DrawRecord(models.Model):
+    """What a draw allocated from and what it gave (free pool time, every request's wish,
+    the allocations): private, read only by ``verify_draw``. Kept out of the round's row so
+    that no page, link or task that loads a round carries its megabytes (3.4 MB of JSON at
+    100,000 requests)."""
+
+    round = models.OneToOneField(
+        ReleaseRound, on_delete=models.CASCADE, primary_key=True, related_name="draw_record"
+    )
+    data = models.JSONField()
+
+    def __str__(self):
+        return f"{self.round_id}"
 
 
 class RequestStatus(models.TextChoices):
@@ -186,6 +202,10 @@ class ReleaseRequest(models.Model):
 
     class Meta:
         ordering = ["round", "draw_position", "pk"]
+        indexes = [
+            # The public draw order is read page by page as a range of positions.
+            models.Index(fields=["round", "draw_position"], name="release_draw_position"),
+        ]
         constraints = [
             # The guard against two confirmations of one contact racing each other.
             models.UniqueConstraint(

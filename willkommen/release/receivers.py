@@ -21,12 +21,25 @@ post_delete.connect(config_cache.invalidate, sender=ReleaseRound, dispatch_uid="
 m2m_changed.connect(
     config_cache.invalidate, sender=ReleaseRound.desks.through, dispatch_uid="release-pool-desks"
 )
+# The intake reads rounds and their concerns through it too (``requests.round_by_id``).
+m2m_changed.connect(
+    config_cache.invalidate,
+    sender=ReleaseRound.services.through,
+    dispatch_uid="release-round-services",
+)
 
 
 @receiver(signals.booking_cancelled, dispatch_uid="release_waiting_list")
 def on_booking_cancelled(sender, appointment, **kwargs):
     if appointment.service_id is not None and not appointment.is_external:
         waiting.give_to_next(appointment)
+
+
+@receiver(signals.booking_moved, dispatch_uid="release_waiting_list_move")
+def on_booking_moved(sender, appointment, previous_slot=None, **kwargs):
+    """A drawn appointment moved elsewhere: the slot it left goes to the waiting list too."""
+    if previous_slot is not None and previous_slot[:2] != (appointment.desk_id, appointment.start):
+        waiting.give_to_next(appointment, slot=previous_slot)
 
 
 @receiver(pre_save, sender=Appointment, dispatch_uid="release_name_kept")

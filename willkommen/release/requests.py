@@ -11,6 +11,7 @@ from django.utils import timezone
 from willkommen import outbox
 from willkommen.booking import services as booking
 from willkommen.booking.inputs import check_contact_rate, check_ip
+from willkommen.scheduling import config_cache
 
 from . import tasks
 from .errors import (
@@ -38,18 +39,33 @@ EXTRA_WEIGHT = 2
 
 
 def round_by_id(round_id) -> ReleaseRound:
+    """The round, from the configuration memo: the intake's and the round page's hottest
+    read. A round changes rarely and only through ``save`` (its window's times are locked
+    once it opens), which empties the memo (``receivers``). Read-only: whoever changes a
+    round loads its own copy."""
     try:
         round_id = int(round_id)
         if not 0 < round_id < 2**63:
             raise ValueError(round_id)
     except (TypeError, ValueError) as error:
         raise RoundNotFound() from error
-    # No join and no ordering: the intake's hottest query (the location's translated
-    # columns made compiling the join cost more than the request's own INSERT).
-    found = ReleaseRound.objects.filter(pk=round_id).order_by().defer("draw_input").first()
+    found = config_cache.memoised(("release-round", round_id), lambda: load_round(round_id))
     if found is None:
         raise RoundNotFound()
     return found
+
+
+def load_round(round_id) -> ReleaseRound | None:
+    """The round's row, no join and no ordering (the location's translated columns made
+    compiling a join cost more than the request's own INSERT)."""
+    return ReleaseRound.objects.filter(pk=round_id).order_by().first()
+
+
+def offered_service_ids(release_round) -> frozenset[int]:
+    return config_cache.memoised(
+        ("release-round-services", release_round.pk),
+        lambda: frozenset(release_round.services.values_list("pk", flat=True)),
+    )
 
 
 def check_window(release_round, now):
@@ -103,7 +119,7 @@ def submit(
     now = now or timezone.now()
     check_window(release_round, now)
     service = booking.get_bookable_service(service_id)
-    if not release_round.services.filter(pk=service.pk).exists():
+    if service.pk not in offered_service_ids(release_round):
         raise booking.UnknownService()
     days, parts = check_days(release_round, days, day_parts)
     language_row, topics = booking.check_consultation_request(consultation)
@@ -139,10 +155,11 @@ def submit(
 
 
 def previous_not_drawn(release_round, key) -> bool:
-    previous = release_round.previous
     return (
-        previous is not None
-        and previous.requests.filter(contact_key=key, status=RequestStatus.NOT_DRAWN).exists()
+        release_round.previous_id is not None
+        and ReleaseRequest.objects.filter(
+            round_id=release_round.previous_id, contact_key=key, status=RequestStatus.NOT_DRAWN
+        ).exists()
     )
 
 
@@ -156,7 +173,8 @@ def confirm(number, token, now=None) -> ReleaseRequest:
         raise LinkAlreadyUsed()
     if request.status != RequestStatus.UNCONFIRMED:
         raise InvalidRequestLink()
-    check_window(request.round, now)
+    release_round = round_by_id(request.round_id)
+    check_window(release_round, now)
     try:
         with transaction.atomic():
             locked = ReleaseRequest.objects.select_for_update().get(pk=request.pk)
@@ -173,8 +191,8 @@ def confirm(number, token, now=None) -> ReleaseRequest:
             UsedConfirmation.objects.create(request=locked, used_at=now)
             locked.status = RequestStatus.CONFIRMED
             locked.confirmed_at = now
-            if locked.round.weight_for_unlucky and previous_not_drawn(
-                locked.round, locked.contact_key
+            if release_round.weight_for_unlucky and previous_not_drawn(
+                release_round, locked.contact_key
             ):
                 locked.weight = EXTRA_WEIGHT
             locked.save(update_fields=["status", "confirmed_at", "weight"])

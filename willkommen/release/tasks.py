@@ -14,7 +14,6 @@ from .models import ReleaseRequest, RequestStatus
 def send_confirmation_request(request_id: int, confirm_token: str) -> None:
     request = (
         ReleaseRequest.objects.select_related("round", "round__location")
-        .defer("round__draw_input")
         .filter(pk=request_id)
         .first()
     )
@@ -55,7 +54,6 @@ def notify_one(request_id, now=None) -> bool:
                 "appointment__location",
                 "appointment__service",
             )
-            .defer("round__draw_input")
             .filter(pk=request_id, notified_at__isnull=True)
             .first()
         )

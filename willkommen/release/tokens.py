@@ -19,27 +19,28 @@ def make_status_token(request: ReleaseRequest) -> str:
     return signing.dumps({"n": request.number}, salt=STATUS_SALT, compress=True)
 
 
-def _request_for(number: str, token: str, salt: str) -> ReleaseRequest:
+def _request_for(number: str, token: str, salt: str, related=()) -> ReleaseRequest:
     try:
         data = signing.loads(token or "", salt=salt)
     except signing.BadSignature as error:
         raise InvalidRequestLink() from error
     if not isinstance(data, dict) or data.get("n") != number:
         raise InvalidRequestLink()
-    request = (
-        ReleaseRequest.objects.select_related("round", "round__location", "service", "appointment")
-        .defer("round__draw_input")
-        .filter(number=number)
-        .first()
-    )
+    requests = ReleaseRequest.objects.filter(number=number)
+    request = (requests.select_related(*related) if related else requests).first()
     if request is None:
         raise InvalidRequestLink()
     return request
 
 
 def request_for_confirm_token(number: str, token: str) -> ReleaseRequest:
+    """The request alone: confirming reads its round from the memo (``round_by_id``)."""
     return _request_for(number, token, CONFIRM_SALT)
 
 
 def request_for_status_token(number: str, token: str) -> ReleaseRequest:
-    return _request_for(number, token, STATUS_SALT)
+    """With what the status page shows: the round, its location, the concern and the
+    appointment."""
+    return _request_for(
+        number, token, STATUS_SALT, ("round", "round__location", "service", "appointment")
+    )

@@ -8,6 +8,7 @@ app_name = "release"
 urlpatterns = [
     path("", views.rounds, name="rounds"),
     path("<int:round_id>/", views.round_page, name="round"),
+    path("<int:round_id>/order.csv", views.order_file, name="order_file"),
     path("<int:round_id>/request/", views.request_form, name="request"),
     path("request/<str:number>/", views.status, name="status"),
     path("request/<str:number>/confirm/", views.confirm, name="confirm"),

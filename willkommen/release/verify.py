@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from .allocation import Pool, Wish, allocate, draw_order
-from .models import RequestStatus
+from .models import DrawRecord, RequestStatus
 
 
 @dataclass
@@ -28,12 +28,13 @@ def public_order(seed: str, numbers_and_weights) -> list[str]:
 
 def verify_round(release_round) -> Verification:
     check = Verification()
-    if release_round.drawn_at is None or not release_round.draw_input:
+    record = DrawRecord.objects.filter(round=release_round).first()
+    if release_round.drawn_at is None or record is None:
         check.problems.append("the round has not been drawn")
         return check
     if hashlib.sha256(release_round.seed.encode()).hexdigest() != release_round.seed_sha256:
         check.problems.append("the seed does not match the published SHA-256")
-    data = release_round.draw_input
+    data = record.data
     wishes = [
         Wish(number, service_id, tuple(days), tuple(parts), weight)
         for number, service_id, days, parts, weight in data["wishes"]

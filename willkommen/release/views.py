@@ -2,12 +2,14 @@
 page, the request form, the confirmation page and the request's status page. Plain forms,
 POST/redirect/GET, no JavaScript needed (the captcha widget has its fallback)."""
 
-from django.http import Http404
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -24,18 +26,50 @@ from .tokens import (
     request_for_status_token,
 )
 
+NUMBER_MAX_LENGTH = 16
+ORDER_FILE_CACHE_SECONDS = 24 * 3600
+
 
 def rounds(request):
     return render(request, "release/rounds.html", {"rounds": public.listed_rounds(timezone.now())})
 
 
 def round_page(request, round_id):
+    """The round's public page; after the draw, one page of the draw order (``?page=``),
+    or the page that holds a request number the client looks for (``?number=``)."""
     release_round = public_round(round_id)
-    return render(
-        request,
-        "release/round.html",
-        {"round": release_round, "figures": public.figures(release_round, timezone.now())},
-    )
+    context = {"round": release_round, "figures": public.figures(release_round, timezone.now())}
+    if release_round.drawn_at:
+        sought = request.GET.get("number", "").strip().upper()[:NUMBER_MAX_LENGTH]
+        page = public.page_of_number(release_round, sought) if sought else None
+        if sought and page is None:
+            context["number_error"] = _("This request number is not in this draw's order.")
+        context.update(
+            order=public.order_page(release_round, page or page_parameter(request)),
+            sought=sought if page else "",
+        )
+    return render(request, "release/round.html", context)
+
+
+def page_parameter(request) -> int:
+    value = request.GET.get("page", "1")
+    return int(value) if value.isdigit() and len(value) < 7 else 1
+
+
+def order_file(request, round_id):
+    """The whole draw order as CSV (place, request number, weight), for recomputing it: built
+    once per drawn round and then served from the cache (the order never changes)."""
+    release_round = public_round(round_id)
+    if release_round.drawn_at is None:
+        raise Http404
+    key = f"release:order-file:{release_round.pk}:{release_round.drawn_at.timestamp()}"
+    body = cache.get(key)
+    if body is None:
+        body = public.order_csv(release_round)
+        cache.set(key, body, ORDER_FILE_CACHE_SECONDS)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="draw-{release_round.pk}-order.csv"'
+    return response
 
 
 def public_round(round_id) -> ReleaseRound:
