@@ -43,6 +43,11 @@ draw alone at growing sizes.
    10k:1k, 25k:2.5k, 50k:5k, 100k:10k), requests inserted in bulk as confirmed, a quarter
    with a consultation, over 20 desks: seconds, growth against the smallest draw.
    ``BENCH_PROFILE=1`` also profiles the largest draw again (rolled back) with cProfile.
+8. The largest drawn round in public (in-process, Django's test client, ``BENCH_PUBLIC_REPEAT``
+   calls each, default 20): the round list, the round's page (first and a far page of the
+   order, a number looked up), the order's CSV file, the API's round, list and order page, a
+   status link, and ``notify_one``; CPU per call and answer size beside ``/healthz``, and a
+   check that no public call costs more than 50 ms of CPU.
 
 Prints every figure, each target met or not met and, beside it, its ratio against the
 baseline measured in the same run. Only 127.0.0.1 is contacted; every loop is bounded in
@@ -552,8 +557,8 @@ class DrawClock:
             (draw, "consultation_request_of", "  reading the winners' consultation wishes"),
             (booking, "book_allocated_many", "  appointments + consultations in bulk, of which"),
             (bookings, "offered_consultation_or_none", "    the consultation options"),
-            (draw, "record_outcomes", "every request's place and outcome (one UPDATE)"),
-            (outcomes, "write", "  the UPDATE itself"),
+            (draw, "record_outcomes", "every request's place and outcome (UPDATEs in id order)"),
+            (outcomes, "write", "  the UPDATEs themselves"),
             (draw, "record_of", "the draw record (JSON for verify_draw), built"),
             (ReleaseRound, "save", "marking the round drawn"),
         ):

@@ -14,8 +14,7 @@ from willkommen.booking.services import ConsultationRequest
 from willkommen.release import consultation_needs, draw
 from willkommen.release.models import ReleaseRequest, RequestStatus
 
-from .conftest import draw_time, make_round
-from .test_draw import request_and_confirm
+from .conftest import draw_time, make_round, request_and_confirm
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

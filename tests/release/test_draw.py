@@ -4,9 +4,7 @@ name kept against resale."""
 
 import hashlib
 import io
-import re
 from datetime import timedelta
-from urllib.parse import unquote
 
 import pytest
 import time_machine
@@ -18,7 +16,7 @@ from django.utils import timezone
 from willkommen.booking import services as booking
 from willkommen.booking.availability import find_slots
 from willkommen.booking.models import Appointment, AppointmentStatus
-from willkommen.release import draw, public, requests
+from willkommen.release import draw, outcomes, public, requests
 from willkommen.release.errors import (
     AlreadyRequested,
     InvalidChoice,
@@ -38,27 +36,15 @@ from willkommen.release.tasks import notify_outcomes
 from willkommen.release.verify import public_order
 from willkommen.release.waiting import accepts as waiting_accepts
 
-from .conftest import draw_time, make_round
+from .conftest import (
+    confirm_token_from_mail,
+    draw_time,
+    drawn_round,
+    make_round,
+    request_and_confirm,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def confirm_token_from_mail(message):
-    return unquote(re.search(r"confirm/\?token=([^&\s]+)", message.body).group(1))
-
-
-def request_and_confirm(release_round, name, email, now, **fields):
-    mail.outbox.clear()
-    request, _status = requests.submit(
-        release_round,
-        service_id=release_round.services.first().pk,
-        name=name,
-        email=email,
-        now=now,
-        **fields,
-    )
-    (message,) = mail.outbox
-    return requests.confirm(request.number, confirm_token_from_mail(message), now=now)
 
 
 def test_the_pool_is_not_bookable_first_come_until_the_draw(office):
@@ -150,10 +136,7 @@ def test_draw_books_winners_once_and_verifies(office):
 
 def test_verify_draw_notices_a_changed_seed_or_allocation(office):
     now = timezone.now()
-    release_round = make_round(office, now=now)
-    for index in range(3):
-        request_and_confirm(release_round, f"Person {index}", f"p{index}@example.org", now)
-    draw.run_draw(release_round.pk, now=draw_time(release_round))
+    release_round = drawn_round(office, 3, now=now)
     call_command("verify_draw", str(release_round.pk), stdout=io.StringIO())
     release_round.refresh_from_db()
     published = release_round.seed
@@ -173,10 +156,7 @@ def test_verify_draw_notices_a_changed_seed_or_allocation(office):
 
 def test_a_cancelled_slot_goes_to_the_next_in_draw_order(office):
     now = timezone.now()
-    release_round = make_round(office, now=now)
-    for index in range(40):
-        request_and_confirm(release_round, f"Person {index}", f"p{index}@example.org", now)
-    draw.run_draw(release_round.pk, now=draw_time(release_round))
+    release_round = drawn_round(office, 40, now=now)
     winner = ReleaseRequest.objects.filter(status=RequestStatus.ALLOCATED).first()
     next_in_line = (
         ReleaseRequest.objects.filter(status=RequestStatus.NOT_DRAWN)
@@ -226,9 +206,12 @@ def test_a_moved_drawn_appointment_leaves_its_slot_to_the_next_in_draw_order(off
     assert next_in_line.status == RequestStatus.ALLOCATED
     assert (next_in_line.appointment.desk_id, next_in_line.appointment.start) == left
     # Nobody else moved up; the slot never stood free for first come.
-    assert waiting.count() == ReleaseRequest.objects.filter(
-        round=release_round, status=RequestStatus.NOT_DRAWN
-    ).count()
+    assert (
+        waiting.count()
+        == ReleaseRequest.objects.filter(
+            round=release_round, status=RequestStatus.NOT_DRAWN
+        ).count()
+    )
 
 
 def test_a_refused_move_gives_nothing_away(office):
@@ -270,10 +253,7 @@ def test_a_drawn_booking_keeps_its_name(office):
 
 def test_a_weekly_round_sets_up_its_successor_and_weighs_the_unlucky(office):
     now = timezone.now()
-    release_round = make_round(office, now=now, recurs_weekly=True, weight_for_unlucky=True)
-    for index in range(40):
-        request_and_confirm(release_round, f"Person {index}", f"p{index}@example.org", now)
-    draw.run_draw(release_round.pk, now=draw_time(release_round))
+    release_round = drawn_round(office, 40, now=now, recurs_weekly=True, weight_for_unlucky=True)
     successor = release_round.next_round
     assert successor.first_day == release_round.first_day + timedelta(days=7)
     assert successor.draw_at == release_round.draw_at + timedelta(days=7)
@@ -293,10 +273,7 @@ def test_a_weekly_round_sets_up_its_successor_and_weighs_the_unlucky(office):
 
 def test_the_published_order_can_be_recomputed_from_the_page(office):
     now = timezone.now()
-    release_round = make_round(office, now=now)
-    for index in range(12):
-        request_and_confirm(release_round, f"Person {index}", f"p{index}@example.org", now)
-    draw.run_draw(release_round.pk, now=draw_time(release_round))
+    release_round = drawn_round(office, 12, now=now)
     release_round.refresh_from_db()
     rows = [line.split(",") for line in public.order_csv(release_round).splitlines()[1:]]
     published = [(number, int(weight)) for _place, number, weight in rows]
@@ -345,3 +322,18 @@ def test_the_timer_draws_a_round_left_behind_by_a_dead_worker(office, monkeypatc
         call_command("run_draws", stdout=out)
     assert "1 round(s) drawn" in out.getvalue()
     assert Appointment.objects.filter(status=AppointmentStatus.BOOKED).count() == 5
+
+
+def test_outcomes_written_in_chunks_match_the_seeds_order(office, monkeypatch):
+    """On PostgreSQL the outcomes go in chunks (``outcomes.CHUNK``): with chunks of 7, every
+    one of 40 requests still gets its place and outcome, as ``verify_draw`` recomputes."""
+    monkeypatch.setattr(outcomes, "CHUNK", 7)
+    now = timezone.now()
+    release_round = drawn_round(office, 40, now=now)
+    positions = sorted(
+        ReleaseRequest.objects.filter(round=release_round).values_list("draw_position", flat=True)
+    )
+    assert positions == list(range(1, 41))
+    out = io.StringIO()
+    call_command("verify_draw", str(release_round.pk), stdout=out)
+    assert "verified" in out.getvalue()

@@ -12,26 +12,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from willkommen.release import draw, public
+from willkommen.release import public
 from willkommen.release.allocation import Pool
 from willkommen.release.models import DrawRecord, ReleaseRequest, RequestStatus
 from willkommen.release.pool import build_pool
 
-from .conftest import draw_time, make_round
-from .test_draw import request_and_confirm
+from .conftest import drawn_round, make_round
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def drawn_round(office):
-    now = timezone.now()
-    release_round = make_round(office, now=now)
-    for index in range(12):
-        request_and_confirm(release_round, f"Person {index}", f"p{index}@example.org", now)
-    draw.run_draw(release_round.pk, now=draw_time(release_round))
-    release_round.refresh_from_db()
-    return release_round
+def drawn(office):
+    return drawn_round(office, 12, now=timezone.now())
 
 
 @pytest.fixture
@@ -48,15 +41,15 @@ def in_order(release_round):
     )
 
 
-def test_order_pages_are_ranges_of_positions(drawn_round, pages_of_five):
-    everything = in_order(drawn_round)
+def test_order_pages_are_ranges_of_positions(drawn, pages_of_five):
+    everything = in_order(drawn)
     assert [row[0] for row in everything] == list(range(1, 13))
-    pages = [public.order_page(drawn_round, number) for number in (1, 2, 3)]
+    pages = [public.order_page(drawn, number) for number in (1, 2, 3)]
     assert [page.rows for page in pages] == [everything[:5], everything[5:10], everything[10:]]
     assert {(page.pages, page.total) for page in pages} == {(3, 12)}
     # Out of range is clamped to the pages there are.
-    assert public.order_page(drawn_round, 99).rows == everything[10:]
-    assert public.order_page(drawn_round, 0).rows == everything[:5]
+    assert public.order_page(drawn, 99).rows == everything[10:]
+    assert public.order_page(drawn, 0).rows == everything[:5]
 
 
 def test_no_order_before_the_draw(office):
@@ -65,41 +58,41 @@ def test_no_order_before_the_draw(office):
     assert (page.total, page.rows) == (0, [])
 
 
-def test_the_slot_count_is_stored_by_the_draw_and_read_without_the_record(drawn_round):
-    pool = Pool.from_json(DrawRecord.objects.get(round=drawn_round).data["pool"])
-    assert drawn_round.drawn_slots == public.slot_count(pool) > 0
-    DrawRecord.objects.filter(round=drawn_round).delete()
-    assert public.figures(drawn_round, timezone.now()).slots == drawn_round.drawn_slots
+def test_the_slot_count_is_stored_by_the_draw_and_read_without_the_record(drawn):
+    pool = Pool.from_json(DrawRecord.objects.get(round=drawn).data["pool"])
+    assert drawn.drawn_slots == public.slot_count(pool) > 0
+    DrawRecord.objects.filter(round=drawn).delete()
+    assert public.figures(drawn, timezone.now()).slots == drawn.drawn_slots
 
 
-def test_the_migration_counts_slots_as_the_page_does(drawn_round):
+def test_the_migration_counts_slots_as_the_page_does(drawn):
     """0002 moved draw input out of the round and counted its slots with a frozen copy of
     the booking grid's rule; both must agree."""
     migration = importlib.import_module("willkommen.release.migrations.0002_draw_record")
-    pool = build_pool(drawn_round, timezone.now() - timezone.timedelta(days=30))
+    pool = build_pool(drawn, timezone.now() - timezone.timedelta(days=30))
     assert migration.slots_in(pool.to_json()) == public.slot_count(pool) > 0
-    data = DrawRecord.objects.get(round=drawn_round).data["pool"]
-    assert migration.slots_in(data) == drawn_round.drawn_slots
+    data = DrawRecord.objects.get(round=drawn).data["pool"]
+    assert migration.slots_in(data) == drawn.drawn_slots
 
 
-def test_the_migration_moves_the_draw_input_both_ways(drawn_round):
+def test_the_migration_moves_the_draw_input_both_ways(drawn):
     """0002 forwards moves ``draw_input`` into ``DrawRecord`` and counts the slots; backwards
     puts it back. A round trip leaves the record and the count as they were."""
-    record = DrawRecord.objects.get(round=drawn_round).data
+    record = DrawRecord.objects.get(round=drawn).data
     executor = MigrationExecutor(connection)
     executor.migrate([("release", "0001_initial")])
     old = executor.loader.project_state(("release", "0001_initial")).apps
     assert old.get_model("release", "ReleaseRound").objects.get().draw_input == record
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
-    drawn_round.refresh_from_db()
-    assert DrawRecord.objects.get(round=drawn_round).data == record
-    assert drawn_round.drawn_slots == public.slot_count(Pool.from_json(record["pool"]))
+    drawn.refresh_from_db()
+    assert DrawRecord.objects.get(round=drawn).data == record
+    assert drawn.drawn_slots == public.slot_count(Pool.from_json(record["pool"]))
 
 
-def test_the_round_page_shows_one_page_and_finds_a_number(client, drawn_round, pages_of_five):
-    everything = in_order(drawn_round)
-    url = reverse("release:round", kwargs={"round_id": drawn_round.pk})
+def test_the_round_page_shows_one_page_and_finds_a_number(client, drawn, pages_of_five):
+    everything = in_order(drawn)
+    url = reverse("release:round", kwargs={"round_id": drawn.pk})
     second = client.get(url, {"page": "2"}).content.decode()
     shown = [number for _place, number, _weight in everything if number in second]
     assert shown == [number for _place, number, _weight in everything[5:10]]
@@ -114,10 +107,10 @@ def test_the_round_page_shows_one_page_and_finds_a_number(client, drawn_round, p
     assert everything[10][1] in found and everything[0][1] not in found
 
 
-def test_a_number_not_in_the_order_is_told_in_the_clients_language(client, drawn_round):
-    url = reverse("release:round", kwargs={"round_id": drawn_round.pk})
+def test_a_number_not_in_the_order_is_told_in_the_clients_language(client, drawn):
+    url = reverse("release:round", kwargs={"round_id": drawn.pk})
     unconfirmed = ReleaseRequest.objects.create(
-        round=drawn_round, service=drawn_round.services.first(), name="X", contact_key="x",
+        round=drawn, service=drawn.services.first(), name="X", contact_key="x",
         status=RequestStatus.LAPSED,
     )  # fmt: skip
     for number in ("NOPE", unconfirmed.number, "<b>" * 20):
@@ -128,14 +121,14 @@ def test_a_number_not_in_the_order_is_told_in_the_clients_language(client, drawn
     assert "Diese Anfragenummer ist nicht in der Reihenfolge" in german
 
 
-def test_the_order_file_is_the_whole_order_and_built_once(client, drawn_round):
-    url = reverse("release:order_file", kwargs={"round_id": drawn_round.pk})
+def test_the_order_file_is_the_whole_order_and_built_once(client, drawn):
+    url = reverse("release:order_file", kwargs={"round_id": drawn.pk})
     response = client.get(url)
     assert response["Content-Type"].startswith("text/csv")
     lines = response.content.decode().splitlines()
     assert lines[0] == "place,request_number,weight"
     assert [tuple(line.split(",")) for line in lines[1:]] == [
-        (str(place), number, str(weight)) for place, number, weight in in_order(drawn_round)
+        (str(place), number, str(weight)) for place, number, weight in in_order(drawn)
     ]
     with CaptureQueriesContext(connection) as again:
         assert client.get(url).content == response.content
@@ -148,9 +141,9 @@ def test_no_order_file_before_the_draw(client, office):
     assert client.get(url).status_code == 404
 
 
-def test_the_api_gives_the_order_page_by_page(client, drawn_round, pages_of_five):
-    everything = in_order(drawn_round)
-    base = f"/api/v1/release/rounds/{drawn_round.pk}"
+def test_the_api_gives_the_order_page_by_page(client, drawn, pages_of_five):
+    everything = in_order(drawn)
+    base = f"/api/v1/release/rounds/{drawn.pk}"
     assert client.get(base).json()["draw_order_length"] == 12
     assert "draw_order" not in client.get(base).json()
     pages = [client.get(f"{base}/order", {"page": page}).json() for page in (1, 2, 3)]
