@@ -243,6 +243,11 @@ PUBLIC_PAGES = {
         # Before the draw (the seed's hash) and after it (the seed, the numbers in draw order).
         reverse("release:round", kwargs={"round_id": world.release.open_round.pk}),
         reverse("release:round", kwargs={"round_id": world.release.drawn_round.pk}),
+        # A number looked up in the order: found (its row marked), and not found (the error).
+        reverse("release:round", kwargs={"round_id": world.release.drawn_round.pk})
+        + f"?number={world.release.drawn.number}",
+        reverse("release:round", kwargs={"round_id": world.release.drawn_round.pk})
+        + "?number=NOPE",
         (reverse("release:round", kwargs={"round_id": 999999}), 404),
     ],
     "release:request": lambda world: [
@@ -279,6 +284,8 @@ NOT_PAGES = {
     "booking:lost_link_sent": "only after a request in the same session (else a redirect "
     "to the form); checked by tests/browser/test_links_and_guard_rails.py",
     "booking:calendar": "an .ics file",
+    "release:order_file": "a CSV file (the whole draw order; checked by "
+    "tests/release/test_public_order.py)",
     "release:withdraw": "POST only: the status page's button (pressed by "
     "tests/browser/test_release.py)",
     "accounts:logout": "POST only: the log-out button",
@@ -312,8 +319,9 @@ def test_what_is_no_page_shows_no_page(db):
         if name not in NOT_PAGES:
             continue
         kwargs = dict.fromkeys(pattern.pattern.converters, "x")
-        if "service_id" in kwargs:
-            kwargs["service_id"] = 1
+        for integer in ("service_id", "round_id"):
+            if integer in kwargs:
+                kwargs[integer] = 1
         response = client.get(reverse(name, kwargs=kwargs) if kwargs else reverse(name))
         is_page = response.status_code == 200 and response.get("Content-Type", "").startswith(
             "text/html"

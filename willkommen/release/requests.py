@@ -169,9 +169,10 @@ def confirm(number, token, now=None) -> ReleaseRequest:
     refused and change nothing."""
     now = now or timezone.now()
     request = request_for_confirm_token(number, token)
-    if UsedConfirmation.objects.filter(request=request).exists():
-        raise LinkAlreadyUsed()
     if request.status != RequestStatus.UNCONFIRMED:
+        # Only a confirmation leaves "unconfirmed" with a spent link (same transaction).
+        if UsedConfirmation.objects.filter(request=request).exists():
+            raise LinkAlreadyUsed()
         raise InvalidRequestLink()
     release_round = round_by_id(request.round_id)
     check_window(release_round, now)
