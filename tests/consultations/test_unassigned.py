@@ -12,7 +12,7 @@ from django.utils import timezone
 from willkommen.accounts.models import Role
 from willkommen.booking import assignment
 from willkommen.booking.models import ConsultationBooking
-from willkommen.clock import LOCAL_ZONE
+from willkommen.clock import LOCAL_ZONE, local_datetime
 from willkommen.consultations.models import AuditEvent
 from willkommen.scheduling.models import Shift
 from willkommen.walkins import services as walkins
@@ -28,11 +28,13 @@ def url(name, *args):
 
 @pytest.fixture
 def waiting(staff):
-    """A Persian consultation due in two minutes that has no counsellor."""
+    """A Persian consultation due in two minutes that has no counsellor — or, late in the
+    evening, at 23:00: it must end today within ``on_duty``'s shift (until 23:59), else
+    nobody on duty could take it (this failed between 23:28 and midnight)."""
     booking = booked_consultation(staff)
     start = timezone.now() + timedelta(minutes=2)
-    if timezone.localdate(start) != timezone.localdate():
-        start = timezone.now() - timedelta(minutes=5)
+    if start + timedelta(minutes=30) > local_datetime(timezone.localdate(), time(23, 59)):
+        start = local_datetime(timezone.localdate(), time(23, 0))
     ConsultationBooking.objects.filter(pk=booking.pk).update(
         counsellor=None, start=start, end=start + timedelta(minutes=30)
     )
