@@ -26,6 +26,7 @@ from icalendar import Calendar
 
 from tests.booking.web.office import build_office
 from tests.conftest import STAFF_PASSWORD
+from tests.consultations import factories as consultation_factories
 from tests.release.conftest import draw_time, make_round
 from willkommen.accounts.models import Role
 from willkommen.booking import services
@@ -41,6 +42,7 @@ from .conftest import DESKTOP, PHONE, axe_violations, login
 from .flows import CAPTCHA_SOLVED, click_and_load
 from .test_accessibility_crawl import LANGUAGE_COOKIE, RTL_CHECK
 from .test_bidi_pages import layout_faults
+from .test_consultation_documentation import current_token
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -456,3 +458,41 @@ def test_a_coordinator_sets_up_a_weekly_round(new_page, live_server, office, sta
     check_page(coordinator, f"round page of a scheduled round ({lang})")
     assert page.locator("#round-seed-hash").inner_text() == release_round.seed_sha256
     assert page.locator("a[href$='/request/']").count() == 0
+
+
+def test_the_welcome_service_reads_unmet_required_consultations_in_arabic(
+    new_page, live_server, office, staff
+):
+    """A winner who needs a Persian consultation and got none appears on the counsellor's
+    day page; in Arabic, on a phone, the section is mirrored, fits and is axe-clean, and the
+    request number reads left to right."""
+    now = timezone.now()
+    release_round = make_round(office, now=now)
+    request, _token = release_requests.submit(
+        release_round,
+        service_id=office.service.pk,
+        name="Zahra Ahmadi",
+        email="zahra@example.org",
+        consultation=services.ConsultationRequest("fa", ("forms",)),
+        consultation_required=True,
+        now=now,
+    )
+    ReleaseRequest.objects.filter(pk=request.pk).update(
+        status=RequestStatus.CONFIRMED, confirmed_at=now
+    )
+    run_draw(release_round.pk, now=draw_time(release_round))
+    counsellor = staff[Role.COUNSELLOR]
+    device = consultation_factories.verified_device(counsellor)
+    page = new_page(viewport=PHONE, locale="ar")
+    page.context.add_cookies([{"name": LANGUAGE_COOKIE, "value": "ar", "url": live_server.url}])
+    login(page, counsellor.username, STAFF_PASSWORD)
+    page.goto("/staff/consultations/")
+    page.locator("#id_token").fill(current_token(device))
+    click_and_load(page, page.locator("main form button[type=submit]"))
+    page.wait_for_url("**/staff/consultations/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert request.number in page.locator("#needed").inner_text()
+    assert "Zahra" not in page.locator("main").inner_text()
+    assert axe_violations(page) == []
+    assert page.evaluate(RTL_CHECK) == []
+    assert layout_faults(page, request.number, "#needed") == []

@@ -165,3 +165,11 @@ def test_the_api_has_no_order_before_the_draw(client, office):
     response = client.get(f"/api/v1/release/rounds/{release_round.pk}/order")
     assert (response.status_code, response.json()["code"]) == (404, "order_not_published")
     assert client.get("/api/v1/release/rounds/999999/order").status_code == 404
+
+
+def test_a_page_number_that_is_a_digit_but_no_number_shows_the_first_page(client, drawn):
+    """``"²".isdigit()`` holds but ``int("²")`` fails: such input gives page 1, not a 500."""
+    url = reverse("release:round", kwargs={"round_id": drawn.pk})
+    for value in ("²", "1" * 5000, "0", "1_0"):
+        response = client.get(url, {"page": value})
+        assert response.status_code == 200, value

@@ -132,12 +132,10 @@ def slots_at_location(
         return []
     closed = closed_days(location, first, last)
     opening = opening_by_weekday(location)
-    days = [day for day in each_day(first, last) if day not in closed and opening[day.weekday()]]
+    days = open_days(first, last, closed, opening)
     if not days:
         return []
-    range_start = utc(days[0], datetime.min.time())
-    range_end = utc(days[-1] + timedelta(days=1), datetime.min.time())
-    busy = occupied_desk_intervals(desk_ids, range_start, range_end, now, exclude_appointment_id)
+    busy = busy_on(desk_ids, days, now, exclude_appointment_id)
     withheld = pools.withheld_desk_days(desk_ids, days[0], days[-1], now)
     counsellors = None
     if with_consultation:
@@ -150,11 +148,7 @@ def slots_at_location(
 
     slots = []
     for day in days:
-        open_intervals = merge(
-            (epoch(piece_start), epoch(piece_end))
-            for opens, closes in opening[day.weekday()]
-            for piece_start, piece_end in wall_window_utc(day, opens, closes)
-        )
+        open_intervals = opening_on(day, opening)
         desks_at = defaultdict(list)  # start -> desk ids free then
         computed = {}  # free intervals -> starts, shared by desks without bookings
         for desk_id in desk_ids:
@@ -188,6 +182,27 @@ def slots_at_location(
     return slots
 
 
+def open_days(first: date, last: date, closed, opening) -> list[date]:
+    """The days from ``first`` to ``last`` that are not closed and have opening hours."""
+    return [day for day in each_day(first, last) if day not in closed and opening[day.weekday()]]
+
+
+def busy_on(desk_ids, days, now, exclude_appointment_id):
+    """The desks' occupied intervals over ``days`` (sorted), per (desk, day)."""
+    range_start = utc(days[0], datetime.min.time())
+    range_end = utc(days[-1] + timedelta(days=1), datetime.min.time())
+    return occupied_desk_intervals(desk_ids, range_start, range_end, now, exclude_appointment_id)
+
+
+def opening_on(day: date, opening) -> list[tuple[int, int]]:
+    """The day's opening hours in seconds since 1970 (DST-safe wall windows, merged)."""
+    return merge(
+        (epoch(piece_start), epoch(piece_end))
+        for opens, closes in opening[day.weekday()]
+        for piece_start, piece_end in wall_window_utc(day, opens, closes)
+    )
+
+
 def grid_starts(free, duration: int, earliest: int) -> list[int]:
     """The slot starts within ``free`` (intervals in seconds since 1970): each free stretch
     from its beginning, one ``duration`` after the other, none before ``earliest``."""
@@ -205,25 +220,14 @@ def free_desk_time(location, desk_ids, first_day: date, last_day: date, now):
     """Free time per (desk, local day) in seconds since 1970: opening hours minus closed
     days and the desks' appointments, *including* time withheld for a release round — what
     that round's draw gives out (``willkommen.release.draw``)."""
-    closed = closed_days(location, first_day, last_day)
     opening = opening_by_weekday(location)
-    days = [
-        day
-        for day in each_day(first_day, last_day)
-        if day not in closed and opening[day.weekday()]
-    ]
+    days = open_days(first_day, last_day, closed_days(location, first_day, last_day), opening)
     if not days or not desk_ids:
         return {}
-    range_start = utc(days[0], datetime.min.time())
-    range_end = utc(days[-1] + timedelta(days=1), datetime.min.time())
-    busy = occupied_desk_intervals(desk_ids, range_start, range_end, now, None)
+    busy = busy_on(desk_ids, days, now, None)
     free = {}
     for day in days:
-        open_intervals = merge(
-            (epoch(piece_start), epoch(piece_end))
-            for opens, closes in opening[day.weekday()]
-            for piece_start, piece_end in wall_window_utc(day, opens, closes)
-        )
+        open_intervals = opening_on(day, opening)
         for desk_id in desk_ids:
             free[(desk_id, day)] = list(subtract(open_intervals, busy.get((desk_id, day), ())))
     return free

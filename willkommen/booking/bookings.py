@@ -30,6 +30,7 @@ from .consultation_time import (
     new_consultation,
     offered_consultation,
     offered_consultation_or_none,
+    unsaved_consultation,
 )
 from .errors import (
     ConsultationUnavailable,
@@ -49,7 +50,6 @@ from .inputs import (
     engine_kwargs,
     first_location,
     get_bookable_service,
-    interpreter_language,
     normalise_contact,
 )
 from .models import (
@@ -323,66 +323,6 @@ def add_consultation_to_external(
         return announce(appointment, now)
 
 
-def book_allocated(
-    service,
-    location,
-    desk_id,
-    start: datetime,
-    end: datetime,
-    *,
-    name,
-    email,
-    phone,
-    language,
-    consultation: ConsultationRequest | None,
-    now,
-) -> Appointment:
-    """A slot a release round's draw gave (``willkommen.release``): booked at once — the
-    contact was confirmed with the request — on the desk the draw chose, under
-    ``placement``'s guard (SlotUnavailable if the desk was taken after all). Its
-    consultation gets the time the public answer offers around it, or none: the draw's
-    office outcome never depends on a consultation. Runs inside the draw's transaction;
-    the draw tells the client itself, so no booking signal is sent."""
-    consultation_language, topics = check_consultation_request(consultation)
-    option = None
-    if consultation is not None:
-        option = offered_consultation_or_none(location, start, end, consultation, now)
-    appointment = placement.place_on_desk(
-        [desk_id],
-        start,
-        end,
-        now,
-        lambda chosen_desk: Appointment.objects.create(
-            location=location,
-            service=service,
-            desk_id=chosen_desk,
-            start=start,
-            end=end,
-            status=AppointmentStatus.BOOKED,
-            confirmed_at=now,
-            name=name,
-            email=email,
-            contact_key=email_identity(email),
-            phone=phone,
-            language=(language or "de")[:8],
-        ),
-    )
-    booked_consultation = None
-    if option is not None:
-        booked_consultation = new_consultation(
-            appointment,
-            option,
-            consultation_language,
-            topics,
-            consultation.interpreter,
-            ConsultationBookingStatus.BOOKED,
-            now,
-            now,
-        )
-    CONSULTATION_FIELD.set_cached_value(appointment, booked_consultation)
-    return appointment
-
-
 @dataclass(frozen=True)
 class AllocatedSlot:
     """One slot a draw gave, with whom it is for (``book_allocated_many``)."""
@@ -398,6 +338,62 @@ class AllocatedSlot:
     consultation: ConsultationRequest | None = None
 
 
+def allocated_appointment(location, slot: AllocatedSlot, now) -> Appointment:
+    """The unsaved appointment of a slot a draw gave: booked and confirmed at once (the
+    contact was confirmed with the request)."""
+    return Appointment(
+        location=location,
+        service_id=slot.service_id,
+        desk_id=slot.desk_id,
+        start=slot.start,
+        end=slot.end,
+        status=AppointmentStatus.BOOKED,
+        confirmed_at=now,
+        name=slot.name,
+        email=slot.email,
+        contact_key=email_identity(slot.email),
+        phone=slot.phone,
+        language=(slot.language or "de")[:8],
+    )
+
+
+def book_allocated(location, slot: AllocatedSlot, now) -> Appointment:
+    """A slot a release round's draw gave (``willkommen.release``), booked alone — the
+    waiting list's next in line — on the desk the draw chose, under ``placement``'s guard
+    (SlotUnavailable if the desk was taken after all). Its consultation gets the time the
+    public answer offers around it, or none: the draw's office outcome never depends on a
+    consultation. Runs inside the caller's transaction; the release app tells the client
+    itself, so no booking signal is sent."""
+    consultation_language, topics = check_consultation_request(slot.consultation)
+    option = None
+    if slot.consultation is not None:
+        option = offered_consultation_or_none(
+            location, slot.start, slot.end, slot.consultation, now
+        )
+
+    def create(desk_id):
+        appointment = allocated_appointment(location, slot, now)
+        appointment.desk_id = desk_id
+        appointment.save(force_insert=True)
+        return appointment
+
+    appointment = placement.place_on_desk([slot.desk_id], slot.start, slot.end, now, create)
+    booked_consultation = None
+    if option is not None:
+        booked_consultation = new_consultation(
+            appointment,
+            option,
+            consultation_language,
+            topics,
+            slot.consultation.interpreter,
+            ConsultationBookingStatus.BOOKED,
+            now,
+            now,
+        )
+    CONSULTATION_FIELD.set_cached_value(appointment, booked_consultation)
+    return appointment
+
+
 def book_allocated_many(location, slots: list[AllocatedSlot], now) -> list[Appointment]:
     """All the slots of a draw at once (``willkommen.release.draw``): the appointments and
     the consultations written in bulk, inside the draw's transaction. The guard is the
@@ -408,50 +404,26 @@ def book_allocated_many(location, slots: list[AllocatedSlot], now) -> list[Appoi
     afterwards, privately, by the task that gives waiting consultations a counsellor
     (``counsellor_time_freed``). No booking signal is sent: the draw tells the clients."""
     appointments = Appointment.objects.bulk_create(
-        [
-            Appointment(
-                location=location,
-                service_id=slot.service_id,
-                desk_id=slot.desk_id,
-                start=slot.start,
-                end=slot.end,
-                status=AppointmentStatus.BOOKED,
-                confirmed_at=now,
-                name=slot.name,
-                email=slot.email,
-                contact_key=email_identity(slot.email),
-                phone=slot.phone,
-                language=(slot.language or "de")[:8],
-            )
-            for slot in slots
-        ],
-        batch_size=1000,
+        [allocated_appointment(location, slot, now) for slot in slots], batch_size=1000
     )
-    checked = {}
     consultations, topics_of = [], []
     for appointment, slot in zip(appointments, slots, strict=True):
         if slot.consultation is None:
             continue
-        key = (slot.consultation.language_code, tuple(sorted(slot.consultation.topic_slugs)))
-        if key not in checked:
-            checked[key] = check_consultation_request(slot.consultation)
-        language, topics = checked[key]
+        language, topics = check_consultation_request(slot.consultation)
         option = offered_consultation_or_none(
             location, slot.start, slot.end, slot.consultation, now
         )
         if option is None:
             continue
         consultations.append(
-            ConsultationBooking(
-                appointment=appointment,
-                counsellor=None,
-                start=option.start,
-                end=option.end,
-                position=option.position,
-                language=language or interpreter_language(),
-                interpreter=slot.consultation.interpreter,
-                status=ConsultationBookingStatus.BOOKED,
-                confirmed_at=now,
+            unsaved_consultation(
+                appointment,
+                option,
+                language,
+                slot.consultation.interpreter,
+                ConsultationBookingStatus.BOOKED,
+                now,
             )
         )
         topics_of.append(topics)

@@ -50,12 +50,12 @@ def offered_consultation_or_none(location, start, end, consultation, now=None):
         return None
 
 
-def new_consultation(
-    appointment, option, language, topics, interpreter, status, now, confirmed_at=None
-):
-    """Writes the consultation at the offered time, then gives it to a free counsellor if
-    there is one (``assignment``); without one it still stands, as promised."""
-    consultation = ConsultationBooking.objects.create(
+def unsaved_consultation(
+    appointment, option, language, interpreter, status, confirmed_at=None
+) -> ConsultationBooking:
+    """The consultation at ``option``'s time, not yet saved and without a counsellor:
+    ``new_consultation`` saves it and gives it one; a draw writes many in bulk."""
+    return ConsultationBooking(
         confirmed_at=confirmed_at,
         appointment=appointment,
         counsellor=None,
@@ -66,6 +66,17 @@ def new_consultation(
         interpreter=interpreter,
         status=status,
     )
+
+
+def new_consultation(
+    appointment, option, language, topics, interpreter, status, now, confirmed_at=None
+):
+    """Writes the consultation at the offered time, then gives it to a free counsellor if
+    there is one (``assignment``); without one it still stands, as promised."""
+    consultation = unsaved_consultation(
+        appointment, option, language, interpreter, status, confirmed_at
+    )
+    consultation.save(force_insert=True)
     if topics:
         consultation.topics.set(topics)
     consultation.appointment = appointment

@@ -49,22 +49,26 @@ def consultation_request_of(request: ReleaseRequest):
     )
 
 
-def book_for(request: ReleaseRequest, desk_id, start, end, now):
-    """Books the slot for ``request`` (it keeps the requester's name for good)."""
-    release_round = request.round
-    return booking.book_allocated(
-        request.service,
-        release_round.location,
-        desk_id,
-        start,
-        end,
+def allocated_slot(request: ReleaseRequest, desk_id, start, end) -> booking.AllocatedSlot:
+    """The slot given to ``request``, for booking: the requester's name, contact, language
+    and consultation wish (the name stays the booking's for good)."""
+    return booking.AllocatedSlot(
+        service_id=request.service_id,
+        desk_id=desk_id,
+        start=start,
+        end=end,
         name=request.name,
         email=request.email,
         phone=request.phone,
         language=request.language,
         consultation=consultation_request_of(request),
-        now=now,
     )
+
+
+def book_for(request: ReleaseRequest, desk_id, start, end, now):
+    """Books the slot for ``request`` alone (the waiting list's next in line)."""
+    slot = allocated_slot(request, desk_id, start, end)
+    return booking.book_allocated(request.round.location, slot, now)
 
 
 def load_wishes(release_round):
@@ -90,22 +94,12 @@ def book_winners(release_round, result, ids, now) -> dict[str, int]:
     )
     by_number = {request.number: request for request in winners}
     numbers = list(result.allocations)
-    slots = []
-    for number in numbers:
-        allocation, request = result.allocations[number], by_number[number]
-        slots.append(
-            booking.AllocatedSlot(
-                service_id=request.service_id,
-                desk_id=allocation.desk_id,
-                start=from_epoch(allocation.start),
-                end=from_epoch(allocation.end),
-                name=request.name,
-                email=request.email,
-                phone=request.phone,
-                language=request.language,
-                consultation=consultation_request_of(request),
-            )
+    slots = [
+        allocated_slot(
+            by_number[number], given.desk_id, from_epoch(given.start), from_epoch(given.end)
         )
+        for number, given in result.allocations.items()
+    ]
     appointments = booking.book_allocated_many(release_round.location, slots, now)
     return {
         number: appointment.pk for number, appointment in zip(numbers, appointments, strict=True)
@@ -113,7 +107,7 @@ def book_winners(release_round, result, ids, now) -> dict[str, int]:
 
 
 def record_outcomes(result, ids, appointment_of):
-    """Every drawn request's place, outcome and appointment, in one statement."""
+    """Every drawn request's place, outcome and appointment (``outcomes.write``)."""
     rows = [
         (
             ids[number],

@@ -75,6 +75,12 @@ class NameLocked(ReleaseError):
     )
 
 
+class RoundLocked(ReleaseError):
+    code = "round_locked"
+    status = 409
+    default_message = _("A round cannot be changed once its requests have opened.")
+
+
 class RoundInvalid(ReleaseError):
     code = "round_invalid"
     status = 422

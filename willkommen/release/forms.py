@@ -5,6 +5,7 @@ from django import forms
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from willkommen import clock
 from willkommen.booking.forms import ConsultationChoiceForm, ContactFields
 from willkommen.forms import KernFormMixin
 from willkommen.organisations.models import Desk, DeskKind, Location, OfficeService
@@ -140,7 +141,7 @@ class RoundForm(KernFormMixin, forms.ModelForm):
             self.add_error("last_day", _("The last day cannot be before the first day."))
         if first and last and (last - first).days > 62:
             self.add_error("last_day", _("A pool can span at most two months."))
-        if draw_at and first and draw_at.date() >= first:
+        if draw_at and first and clock.local_day(draw_at) >= first:
             self.add_error(
                 "draw_at", _("The draw must take place before the first day of the pool.")
             )

@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.db.models import Count, Max, Q
 
 from willkommen.booking.availability import grid_starts
+from willkommen.scheduling import config_cache
 
 from .models import TAKING_PART, ReleaseRound, RequestStatus
 from .pool import build_pool
@@ -67,10 +68,15 @@ def slot_count(pool) -> int:
 
 
 def pool_slots(release_round, now) -> int:
-    """Slots in the pool: as the draw found them, else the pool's free time now."""
+    """Slots in the pool: as the draw found them, else the pool's free time now — read by
+    every visit to an open round's page, so kept in the configuration memo (a few seconds;
+    a withheld pool changes only when an appointment made before the round is cancelled)."""
     if release_round.drawn_slots is not None:
         return release_round.drawn_slots
-    return slot_count(build_pool(release_round, now))
+    return config_cache.memoised(
+        ("release-pool-slots", release_round.pk),
+        lambda: slot_count(build_pool(release_round, now)),
+    )
 
 
 def figures(release_round, now) -> RoundFigures:

@@ -6,13 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from .draw import schedule_draw
-from .errors import ReleaseError, RoundInvalid
+from .errors import RoundLocked
 from .models import ReleaseRound
-
-
-class RoundLocked(ReleaseError):
-    code = "round_locked"
-    status = 409
 
 
 def save_round(form, now=None) -> ReleaseRound:
@@ -20,7 +15,7 @@ def save_round(form, now=None) -> ReleaseRound:
     now = now or timezone.now()
     instance = form.instance
     if instance.pk and instance.opens_at_initial <= now:
-        raise RoundLocked(RoundInvalid.default_message)
+        raise RoundLocked()
     with transaction.atomic():
         release_round = form.save()
         schedule_draw(release_round)

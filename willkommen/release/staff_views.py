@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from willkommen.accounts.policy import Permission, requires
 
 from . import public, rounds
-from .errors import ReleaseError
+from .errors import ReleaseError, RoundLocked
 from .forms import RoundForm
 from .models import ReleaseRound
 
@@ -36,7 +36,7 @@ def round_new(request):
 def round_edit(request, pk):
     release_round = get_object_or_404(ReleaseRound, pk=pk)
     if not rounds.editable(release_round):
-        messages.error(request, _("A round cannot be changed once its requests have opened."))
+        messages.error(request, RoundLocked.default_message)
         return redirect("release_staff:round", pk=pk)
     return round_form(request, release_round)
 

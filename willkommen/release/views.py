@@ -52,8 +52,12 @@ def round_page(request, round_id):
 
 
 def page_parameter(request) -> int:
-    value = request.GET.get("page", "1")
-    return int(value) if value.isdigit() and len(value) < 7 else 1
+    """``?page=``, or 1 for anything that is not a whole number below a million."""
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        return 1
+    return page if 0 < page < 1_000_000 else 1
 
 
 def order_file(request, round_id):

@@ -352,6 +352,24 @@ def rebuild_appointments() -> int:
     return written
 
 
+def refresh_appointments(appointments) -> int:
+    """The facts of many appointments at once (a draw's winners, booked in bulk without a
+    save signal each), in chunks; then each day's rollup once."""
+    written, days = 0, set()
+    for rows in _chunks(appointments, APPOINTMENT_COLUMNS):
+        pairs = [(row["id"], appointment_fact_fields(row)) for row in rows]
+        days.update(
+            AppointmentFact.objects.filter(
+                source_id__in=[source_id for source_id, _fields in pairs]
+            ).values_list("day", flat=True)
+        )
+        days.update(fields["day"] for _source_id, fields in pairs if fields)
+        written += _replace(AppointmentFact, pairs)
+    for day in sorted(days):
+        rollups.refresh_day(day)
+    return written
+
+
 def rebuild_walk_ins() -> int:
 
     through = Ticket.topics.through

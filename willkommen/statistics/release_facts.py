@@ -5,10 +5,11 @@ and the share of repeat requesters follow from these."""
 
 from django.utils import timezone
 
+from willkommen.booking.models import Appointment
 from willkommen.release.models import TAKING_PART, ReleaseRequest, ReleaseRound, RequestStatus
 from willkommen.release.public import pool_slots
 
-from .facts import local_day, periods, refresh_appointment
+from .facts import local_day, periods, refresh_appointments
 from .models import ReleaseRoundFact
 
 
@@ -18,20 +19,19 @@ def refresh_release_round(round_id: int) -> None:
         ReleaseRoundFact.objects.filter(source_id=round_id).delete()
         return
     taking_part = release_round.requests.filter(status__in=TAKING_PART)
-    keys = set(taking_part.values_list("contact_key", flat=True))
-    earlier = set(
+    earlier = (
         ReleaseRequest.objects.filter(
-            round__location=release_round.location,
+            round__location=release_round.location_id,
             round__drawn_at__lt=release_round.drawn_at,
-            contact_key__in=keys,
+            contact_key__in=taking_part.values("contact_key"),
             status__in=TAKING_PART,
-        ).values_list("contact_key", flat=True)
+        )
+        .values("contact_key")
+        .distinct()
+        .count()
     )
     # The draw books its winners in bulk, without a save signal per appointment.
-    for appointment_id in release_round.requests.exclude(appointment=None).values_list(
-        "appointment_id", flat=True
-    ):
-        refresh_appointment(appointment_id)
+    refresh_appointments(Appointment.objects.filter(release_request__round=release_round))
     day = local_day(release_round.drawn_at)
     ReleaseRoundFact.objects.update_or_create(
         source_id=release_round.pk,
@@ -39,8 +39,8 @@ def refresh_release_round(round_id: int) -> None:
             **periods(day),
             "location_id": release_round.location_id,
             "slots": pool_slots(release_round, timezone.now()),
-            "confirmed_requests": len(keys),
+            "confirmed_requests": taking_part.count(),
             "allocated": taking_part.filter(status=RequestStatus.ALLOCATED).count(),
-            "repeat_requesters": len(earlier),
+            "repeat_requesters": earlier,
         },
     )
